@@ -1,0 +1,101 @@
+import { Command, Option } from 'commander';
+import { describeConfig, loadConfig, type Config } from './config.js';
+import { ACCOUNT_ROLES, systemActor } from './platform/actor.js';
+import { openDatabase, type Database } from './platform/db/client.js';
+import { DataDirBusyError } from './platform/db/lock.js';
+import { migrate } from './platform/db/migrate.js';
+import { ValidationError } from './platform/errors.js';
+import { createApiToken } from './modules/auth/service.js';
+import { JOB_ROLES } from './modules/directory/schema.js';
+import { addOrUpdateUser } from './modules/directory/service.js';
+import { buildBaton } from './server.js';
+
+/** Opens the configured database for a one-off command, runs the work, and closes it. */
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  try {
+    await migrate(database);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve(config: Config) {
+  const started = Date.now();
+  const baton = await buildBaton({ config });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    baton.app.log.info(`${signal}: closing`);
+    await baton.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await baton.app.listen({ port: config.port, host: config.host });
+  baton.app.log.info(
+    `Baton is serving ${config.baseUrl} (${baton.ctx.database.kind}${config.databaseUrl ? '' : ` in ${config.dataDir}`}), ready in ${Date.now() - started} ms` +
+      (baton.ctx.mailer.usesSmtp ? '' : '; no SMTP_URL, so emails stay in the development outbox and are printed here'),
+  );
+}
+
+function program(): Command {
+  const cmd = new Command('baton')
+    .description('Baton: the platform a regional leadership network runs on.')
+    .addHelpText('after', `\nSettings (environment variables):\n${describeConfig().map((c) => `  ${c.name.padEnd(20)} ${c.description}`).join('\n')}`);
+
+  cmd.command('serve', { isDefault: true }).description('serve the web app (what npm start runs)').action(() => serve(loadConfig()));
+
+  cmd
+    .command('migrate')
+    .description('apply database migrations, then exit')
+    .action(() =>
+      withDatabase(loadConfig(), async () => {
+        /* withDatabase migrates */
+        console.log('Database is up to date.');
+      }),
+    );
+
+  const user = cmd.command('user').description('manage people who can sign in');
+  user
+    .command('add')
+    .description('add a person who can sign in, or change the role of one already in the directory')
+    .argument('<email>', 'their email address (they sign in with a link sent to it)')
+    .requiredOption('--name <name>', 'their full name')
+    .addOption(new Option('--role <role>', 'what they may do in Baton').choices([...ACCOUNT_ROLES]).makeOptionMandatory())
+    .option('--org <organisation>', 'the exact name of their organisation')
+    .addOption(new Option('--job-role <jobRole>', 'their role in children’s services').choices([...JOB_ROLES]).default('other'))
+    .action((email: string, o: { name: string; role: string; org?: string; jobRole: string }) =>
+      withDatabase(loadConfig(), async ({ db }) => {
+        const { person, created } = await addOrUpdateUser(db, systemActor(), { email, name: o.name, accessRole: o.role, organisation: o.org ?? null, role: o.jobRole });
+        console.log(`${created ? 'Added' : 'Updated'} ${person.name} <${person.email}> as ${person.accessRole}${person.organisationName ? ` of ${person.organisationName}` : ''}.`);
+      }),
+    );
+
+  const token = cmd.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .description('create a bearer token for the JSON API and print it (it is stored hashed and never shown again)')
+    .requiredOption('--name <name>', 'what the token is for')
+    .addOption(new Option('--role <role>', 'what the token may do').choices([...ACCOUNT_ROLES]).makeOptionMandatory())
+    .action((o: { name: string; role: string }) =>
+      withDatabase(loadConfig(), async ({ db }) => {
+        const { token: value } = await createApiToken(db, systemActor(), o);
+        console.log(value);
+      }),
+    );
+  return cmd;
+}
+
+try {
+  await program().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof DataDirBusyError || err instanceof ValidationError) {
+    console.error(`baton: ${err.message}`);
+    process.exit(err instanceof DataDirBusyError ? 3 : 1);
+  }
+  console.error(`baton: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,35 @@
+import { atLeast, type Actor } from '../../platform/actor.js';
+import { ForbiddenError } from '../../platform/errors.js';
+
+/** What an action may concern: the organisation it belongs to, when that matters. */
+export interface Resource {
+  organisationId?: number | null;
+}
+
+const sameOrg = (a: Actor, r?: Resource) => a.organisationId != null && r?.organisationId === a.organisationId;
+
+/** Every permission in Baton, one line each: who may do what. */
+export const RULES = {
+  'account.view': (a: Actor) => atLeast(a.role, 'subscriber'),
+  'directory.view': (a: Actor) => atLeast(a.role, 'member'),
+  'directory.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'person.edit': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || (a.role === 'director' && sameOrg(a, r)),
+  'person.setAccessRole': (a: Actor) => atLeast(a.role, 'admin'),
+  'audit.view': (a: Actor) => atLeast(a.role, 'admin'),
+  'outbox.view': (a: Actor) => atLeast(a.role, 'admin'),
+  'tokens.manage': (a: Actor) => atLeast(a.role, 'admin'),
+} satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
+
+/** A named permission. */
+export type Action = keyof typeof RULES;
+
+/** Decides whether the actor may take the action on the resource. */
+export function can(actor: Actor, action: Action, resource?: Resource): boolean {
+  return RULES[action](actor, resource);
+}
+
+
+/** Throws ForbiddenError unless the actor may take the action. */
+export function authorise(actor: Actor, action: Action, resource?: Resource): void {
+  if (!can(actor, action, resource)) throw new ForbiddenError(action);
+}

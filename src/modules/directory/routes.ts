@@ -1,0 +1,204 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/http/context.js';
+import { ValidationError } from '../../platform/errors.js';
+import { formErrors, pageNumber } from '../../platform/http/forms.js';
+import { paths, withQuery } from '../../platform/http/paths.js';
+import { authorise, can } from '../auth/policy.js';
+import { exportPeopleCsv, importPeopleCsv } from './csv.js';
+import { JOB_ROLES, JOB_ROLE_LABELS, OFFICES, OFFICE_LABELS, ORGANISATION_KINDS } from './schema.js';
+import * as directory from './service.js';
+import { ACCOUNT_ROLES } from '../../platform/actor.js';
+
+const PER_PAGE = 50;
+
+/** Options for the person and organisation forms' selects. */
+const choices = {
+  jobRoles: JOB_ROLES.map((r) => ({ value: r, text: JOB_ROLE_LABELS[r] })),
+  kinds: ORGANISATION_KINDS.map((k) => ({ value: k, text: k[0]!.toUpperCase() + k.slice(1) })),
+  accessRoles: ACCOUNT_ROLES.map((r) => ({ value: r, text: r[0]!.toUpperCase() + r.slice(1) })),
+  offices: OFFICES.map((o) => ({ value: o, text: OFFICE_LABELS[o] })),
+};
+
+type Body = Record<string, string | undefined>;
+
+/** Turns a submitted person form into service input (the form sends organisation as an id). */
+function personFromForm(body: Body) {
+  return {
+    name: body.name,
+    email: body.email,
+    jobTitle: body.jobTitle,
+    organisation: body.organisation ? Number(body.organisation) : null,
+    role: body.role,
+    paEmail: body.paEmail,
+    ...(body.accessRole ? { accessRole: body.accessRole } : {}),
+  };
+}
+
+/** Re-renders a form with its errors when the service rejected the input; rethrows anything else. */
+async function onInvalid(err: unknown, reply: FastifyReply, template: string, data: Record<string, unknown>) {
+  if (!(err instanceof ValidationError)) throw err;
+  return reply.code(400).page(template, { ...data, errors: formErrors(err.issues, { organisation: 'organisation', role: 'role' }) });
+}
+
+/** The public directory page and the editors' pages for people, organisations and offices. */
+export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx;
+  const personFormData = async (req: FastifyRequest, extra: Record<string, unknown>) => ({
+    ...choices,
+    organisations: await directory.listAllOrganisations(db),
+    canSetRole: can(req.actor, 'person.setAccessRole'),
+    ...extra,
+  });
+
+  app.get(paths.directory, async (req, reply) => {
+    const q = req.query as { q?: string; page?: string };
+    const members = await directory.listMemberOrganisations(db);
+    let people = null;
+    const page = pageNumber(q.page);
+    if (can(req.actor, 'directory.view')) {
+      people = await directory.searchPeople(db, req.actor, { q: q.q?.trim() || undefined, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    }
+    return reply.page('directory/views/directory.njk', { members, people, q: q.q ?? '', page, perPage: PER_PAGE, jobRoleLabels: JOB_ROLE_LABELS });
+  });
+
+  app.get(paths.adminPeople, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    const q = req.query as { q?: string; organisation?: string; page?: string };
+    const page = pageNumber(q.page);
+    const organisationId = Number(q.organisation) || undefined;
+    const result = await directory.searchPeople(db, req.actor, { q: q.q?.trim() || undefined, organisationId, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    return reply.page('directory/views/people.njk', {
+      ...result,
+      q: q.q ?? '',
+      organisationId,
+      organisations: await directory.listAllOrganisations(db),
+      page,
+      perPage: PER_PAGE,
+      jobRoleLabels: JOB_ROLE_LABELS,
+      notice: (req.query as { saved?: string }).saved ? 'Saved' : undefined,
+    });
+  });
+
+  app.get(paths.adminPeopleNew, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    return reply.page('directory/views/person-form.njk', await personFormData(req, { values: {}, isNew: true }));
+  });
+
+  app.post(paths.adminPeopleNew, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    try {
+      const person = await directory.createPerson(db, req.actor, personFromForm(body));
+      return reply.redirect(withQuery(paths.adminPerson(person.id), { saved: 1 }), 303);
+    } catch (err) {
+      return onInvalid(err, reply, 'directory/views/person-form.njk', await personFormData(req, { values: body, isNew: true }));
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {
+    const person = await directory.getPerson(db, req.actor, Number(req.params.id) || 0);
+    authorise(req.actor, 'person.edit', { organisationId: person.organisationId });
+    const values = { ...person, role: person.jobRole, organisation: person.organisationId };
+    return reply.page('directory/views/person-form.njk', await personFormData(req, { values, person, notice: (req.query as { saved?: string }).saved ? 'Saved' : undefined }));
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {
+    const person = await directory.getPerson(db, req.actor, Number(req.params.id) || 0);
+    const body = (req.body ?? {}) as Body;
+    try {
+      await directory.updatePerson(db, req.actor, person.id, personFromForm(body));
+      return reply.redirect(withQuery(paths.adminPerson(person.id), { saved: 1 }), 303);
+    } catch (err) {
+      return onInvalid(err, reply, 'directory/views/person-form.njk', await personFormData(req, { values: body, person }));
+    }
+  });
+
+  app.get(paths.adminPeopleImport, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    return reply.page('directory/views/import.njk', {});
+  });
+
+  app.post(paths.adminPeopleImport, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    const body = (req.body ?? {}) as { file?: Buffer | string; csv?: string };
+    const text = Buffer.isBuffer(body.file) && body.file.length ? body.file.toString('utf8') : (body.csv ?? '');
+    try {
+      const result = await importPeopleCsv(db, req.actor, text);
+      return reply.page('directory/views/import.njk', { result });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return reply.code(400).page('directory/views/import.njk', { errors: formErrors(err.issues, { file: 'file' }), issues: err.issues });
+    }
+  });
+
+  app.get(paths.adminPeopleExport, async (req, reply) => {
+    const csv = await exportPeopleCsv(db, req.actor);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="people-${new Date().toISOString().slice(0, 10)}.csv"`)
+      .send(csv);
+  });
+
+  registerOrganisationPages(app, ctx);
+  registerOfficePages(app, ctx);
+}
+
+function registerOrganisationPages(app: FastifyInstance, { db }: AppContext) {
+  app.get(paths.adminOrganisations, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    return reply.page('directory/views/organisations.njk', { organisations: await directory.listAllOrganisations(db) });
+  });
+  app.get(paths.adminOrganisationsNew, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    return reply.page('directory/views/organisation-form.njk', { ...choices, values: {}, isNew: true });
+  });
+  app.post(paths.adminOrganisationsNew, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    try {
+      await directory.createOrganisation(db, req.actor, body);
+      return reply.redirect(paths.adminOrganisations, 303);
+    } catch (err) {
+      return onInvalid(err, reply, 'directory/views/organisation-form.njk', { ...choices, values: body, isNew: true });
+    }
+  });
+  app.get<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    const org = await directory.getOrganisation(db, Number(req.params.id) || 0);
+    return reply.page('directory/views/organisation-form.njk', { ...choices, values: org, org });
+  });
+  app.post<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    const org = await directory.getOrganisation(db, Number(req.params.id) || 0);
+    const body = (req.body ?? {}) as Body;
+    try {
+      await directory.updateOrganisation(db, req.actor, org.id, { name: body.name, kind: body.kind });
+      return reply.redirect(paths.adminOrganisations, 303);
+    } catch (err) {
+      return onInvalid(err, reply, 'directory/views/organisation-form.njk', { ...choices, values: body, org });
+    }
+  });
+}
+
+function registerOfficePages(app: FastifyInstance, { db }: AppContext) {
+  const data = async (req: FastifyRequest, extra: Record<string, unknown>) => ({
+    ...choices,
+    current: await directory.officeHoldersOn(db),
+    history: await directory.leadershipChanges(db),
+    people: (await directory.searchPeople(db, req.actor, { limit: 5000, offset: 0 })).rows,
+    officeLabels: OFFICE_LABELS,
+    ...extra,
+  });
+  app.get(paths.adminOffices, async (req, reply) => {
+    authorise(req.actor, 'directory.manage');
+    return reply.page('directory/views/offices.njk', await data(req, { values: {} }));
+  });
+  app.post(paths.adminOffices, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    try {
+      await directory.appointToOffice(db, req.actor, body);
+      return reply.redirect(paths.adminOffices, 303);
+    } catch (err) {
+      authorise(req.actor, 'directory.manage');
+      return onInvalid(err, reply, 'directory/views/offices.njk', await data(req, { values: body }));
+    }
+  });
+}

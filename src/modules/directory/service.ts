@@ -1,0 +1,241 @@
+import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
+import { inTransaction, type Db } from '../../platform/db/client.js';
+import { recordAudit } from '../audit/service.js';
+import type { Actor } from '../../platform/actor.js';
+import { authorise } from '../auth/policy.js';
+import * as repo from './repo.js';
+import { OFFICE_LABELS, type Office } from './schema.js';
+import {
+  officeInput,
+  organisationInput,
+  personInput,
+  personPatch,
+  type PersonInput,
+  type PersonPatch,
+} from './validation.js';
+
+/** Creates an organisation; a name already in use is a validation error on `name`. */
+export async function createOrganisation(db: Db, actor: Actor, input: unknown): Promise<repo.Organisation> {
+  authorise(actor, 'directory.manage');
+  const values = parseOrThrow(organisationInput, input);
+  return inTransaction(db, async (tx) => {
+    if (await repo.findOrganisationByName(tx, values.name)) {
+      throw new ValidationError([{ field: 'name', message: `An organisation called ${values.name} already exists` }]);
+    }
+    const org = await repo.insertOrganisation(tx, values);
+    await recordAudit(tx, actor, {
+      action: 'organisation.create',
+      entityType: 'organisation',
+      entityId: org.id,
+      summary: `Added organisation ${org.name}`,
+      data: values,
+    });
+    return org;
+  });
+}
+
+/** Changes an organisation's name or kind. */
+export async function updateOrganisation(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.Organisation> {
+  authorise(actor, 'directory.manage');
+  const values = parseOrThrow(organisationInput.partial(), input);
+  return inTransaction(db, async (tx) => {
+    const before = await repo.getOrganisation(tx, id);
+    if (!before) throw new NotFoundError('Organisation');
+    if (values.name) {
+      const clash = await repo.findOrganisationByName(tx, values.name);
+      if (clash && clash.id !== id) {
+        throw new ValidationError([{ field: 'name', message: `An organisation called ${values.name} already exists` }]);
+      }
+    }
+    const org = (await repo.updateOrganisation(tx, id, values))!;
+    await recordAudit(tx, actor, {
+      action: 'organisation.update',
+      entityType: 'organisation',
+      entityId: id,
+      summary: `Changed organisation ${org.name}`,
+      data: { before: { name: before.name, kind: before.kind }, after: values },
+    });
+    return org;
+  });
+}
+
+/** Finds an organisation by id or exact name, or reports the field. */
+async function resolveOrganisation(db: Db, ref: number | string | null | undefined): Promise<number | null> {
+  if (ref == null) return null;
+  const org = typeof ref === 'number' ? await repo.getOrganisation(db, ref) : await repo.findOrganisationByName(db, ref);
+  if (!org) throw new ValidationError([{ field: 'organisation', message: `No organisation ${typeof ref === 'number' ? 'with id' : 'named'} ${ref}` }]);
+  return org.id;
+}
+
+function toValues(input: PersonInput, organisationId: number | null): repo.PersonValues {
+  return {
+    name: input.name,
+    email: input.email,
+    jobTitle: input.jobTitle,
+    organisationId,
+    jobRole: input.role,
+    paEmail: input.paEmail,
+    accessRole: input.accessRole ?? 'member',
+  };
+}
+
+/** Adds a person; an address already in the directory is a validation error on `email`. */
+export async function createPerson(db: Db, actor: Actor, input: unknown): Promise<repo.PersonView> {
+  const values = parseOrThrow(personInput, input);
+  return inTransaction(db, async (tx) => {
+    const organisationId = await resolveOrganisation(tx, values.organisation);
+    authorise(actor, 'person.edit', { organisationId });
+    if (values.accessRole && values.accessRole !== 'member') authorise(actor, 'person.setAccessRole');
+    if (await repo.findPersonByEmail(tx, values.email)) {
+      throw new ValidationError([{ field: 'email', message: `${values.email} is already in the directory` }]);
+    }
+    const id = await repo.insertPerson(tx, toValues(values, organisationId));
+    await recordAudit(tx, actor, {
+      action: 'person.create',
+      entityType: 'person',
+      entityId: id,
+      summary: `Added ${values.name} <${values.email}>`,
+      data: values,
+    });
+    return (await repo.getPerson(tx, id))!;
+  });
+}
+
+/** Changes a person; only the given fields change, and the change is audited with before and after. */
+export async function updatePerson(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.PersonView> {
+  const patch: PersonPatch = parseOrThrow(personPatch, input);
+  return inTransaction(db, async (tx) => {
+    const before = await repo.getPerson(tx, id);
+    if (!before) throw new NotFoundError('Person');
+    authorise(actor, 'person.edit', { organisationId: before.organisationId });
+    const changes: Partial<repo.PersonValues> = {};
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.email !== undefined) {
+      const clash = await repo.findPersonByEmail(tx, patch.email);
+      if (clash && clash.id !== id) throw new ValidationError([{ field: 'email', message: `${patch.email} is already in the directory` }]);
+      changes.email = patch.email;
+    }
+    if (patch.jobTitle !== undefined) changes.jobTitle = patch.jobTitle;
+    if (patch.role !== undefined) changes.jobRole = patch.role;
+    if (patch.paEmail !== undefined) changes.paEmail = patch.paEmail;
+    if (patch.organisation !== undefined) {
+      changes.organisationId = await resolveOrganisation(tx, patch.organisation);
+      // A director may not move someone out of (or into) another organisation.
+      authorise(actor, 'person.edit', { organisationId: changes.organisationId });
+    }
+    if (patch.accessRole !== undefined && patch.accessRole !== before.accessRole) {
+      authorise(actor, 'person.setAccessRole');
+      changes.accessRole = patch.accessRole;
+    }
+    await repo.updatePerson(tx, id, changes);
+    const beforeShown = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof typeof before]]));
+    await recordAudit(tx, actor, {
+      action: changes.accessRole ? 'person.role' : 'person.update',
+      entityType: 'person',
+      entityId: id,
+      summary: `Changed ${before.name}: ${Object.keys(changes).join(', ') || 'nothing'}`,
+      data: { before: beforeShown, after: changes },
+    });
+    return (await repo.getPerson(tx, id))!;
+  });
+}
+
+/** One person, for someone allowed to see the directory. */
+export async function getPerson(db: Db, actor: Actor, id: number): Promise<repo.PersonView> {
+  authorise(actor, 'directory.view');
+  const person = await repo.getPerson(db, id);
+  if (!person) throw new NotFoundError('Person');
+  return person;
+}
+
+/** One organisation. */
+export async function getOrganisation(db: Db, id: number): Promise<repo.Organisation> {
+  const org = await repo.getOrganisation(db, id);
+  if (!org) throw new NotFoundError('Organisation');
+  return org;
+}
+
+/** A page of people matching a search, for someone allowed to see the directory. */
+export function searchPeople(db: Db, actor: Actor, filter: repo.PeopleFilter) {
+  authorise(actor, 'directory.view');
+  return repo.listPeople(db, filter);
+}
+
+const CAPACITY: Record<Office, number> = { chair: 1, 'co-vice-chair': 2, 'executive-lead': 1, 'workstream-sponsor': 1 };
+
+function dayBefore(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Appoints someone to an office from a date, ending the terms of those they replace the day before. */
+export async function appointToOffice(db: Db, actor: Actor, input: unknown): Promise<number> {
+  authorise(actor, 'directory.manage');
+  const v = parseOrThrow(officeInput, input);
+  return inTransaction(db, async (tx) => {
+    const person = await repo.getPerson(tx, v.personId);
+    if (!person) throw new ValidationError([{ field: 'personId', message: 'Choose a person from the directory' }]);
+    const open = await repo.openTerms(tx, v.office, v.office === 'workstream-sponsor' ? v.portfolio : null, v.startsOn);
+    const excess = open.length + 1 - CAPACITY[v.office];
+    const replaced = open.sort((a, b) => a.startsOn.localeCompare(b.startsOn)).slice(0, Math.max(0, excess));
+    for (const term of replaced) {
+      await repo.endTerm(tx, term.id, term.startsOn < v.startsOn ? dayBefore(v.startsOn) : v.startsOn);
+    }
+    const id = await repo.insertTerm(tx, {
+      office: v.office,
+      personId: v.personId,
+      portfolio: v.office === 'workstream-sponsor' ? v.portfolio : null,
+      startsOn: v.startsOn,
+    });
+    await recordAudit(tx, actor, {
+      action: 'office.appoint',
+      entityType: 'person',
+      entityId: v.personId,
+      summary: `${person.name} became ${OFFICE_LABELS[v.office]}${v.portfolio ? ` (${v.portfolio})` : ''} from ${v.startsOn}`,
+      data: { ...v, replacedTerms: replaced.map((t) => t.id) },
+    });
+    return id;
+  });
+}
+
+/** Who held which office on a day (default today). */
+export function officeHoldersOn(db: Db, day = new Date().toISOString().slice(0, 10)) {
+  return repo.officesHeldOn(db, day);
+}
+
+/** Leadership changes: every term of office, newest first. */
+export function leadershipChanges(db: Db) {
+  return repo.officeHistory(db);
+}
+
+/** The person behind a session or sign-in, with no permission check: for the auth module only. */
+export function personForAuth(db: Db, id: number) {
+  return repo.getPerson(db, id);
+}
+
+/** The person with an email address, with no permission check: for the auth module only. */
+export function personByEmailForAuth(db: Db, email: string) {
+  return repo.findPersonByEmail(db, email);
+}
+
+/** Councils and trusts of the network, by name: shown to everyone. */
+export async function listMemberOrganisations(db: Db) {
+  const all = await repo.listOrganisations(db);
+  return all.filter((o) => o.kind === 'council' || o.kind === 'trust');
+}
+
+/** Every organisation, by name: for choosing one in a form. */
+export function listAllOrganisations(db: Db) {
+  return repo.listOrganisations(db);
+}
+
+/** Adds a person with an access role, or changes the name and role of the person with that address (the `user add` command). */
+export async function addOrUpdateUser(db: Db, actor: Actor, input: { email: string; name: string; accessRole: string; organisation: string | null; role: string }) {
+  const existing = await repo.findPersonByEmail(db, input.email.trim().toLowerCase());
+  if (existing) {
+    const person = await updatePerson(db, actor, existing.id, { name: input.name, accessRole: input.accessRole, ...(input.organisation ? { organisation: input.organisation } : {}) });
+    return { person, created: false };
+  }
+  return { person: await createPerson(db, actor, input), created: true };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ACCOUNT_ROLES } from '../../platform/actor.js';
+import { JOB_ROLES, OFFICES, ORGANISATION_KINDS } from './schema.js';
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Must be ${max} characters or fewer`)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+
+/** An email address, trimmed and lower-cased. */
+export const emailField = z
+  .string({ error: 'Enter an email address' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter an email address')
+  .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' }));
+
+const optionalEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .optional()
+  .nullable()
+  .transform((v) => (v ? v : null))
+  .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' }).nullable());
+
+/** A new or changed organisation. */
+export const organisationInput = z.object({
+  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Must be 200 characters or fewer'),
+  kind: z.enum(ORGANISATION_KINDS, { error: 'Choose council, trust, partner or network' }),
+});
+/** Organisation input after validation. */
+export type OrganisationInput = z.output<typeof organisationInput>;
+
+/** A new or changed person; organisation is an id or the exact name of an existing organisation. */
+export const personInput = z.object({
+  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Must be 200 characters or fewer'),
+  email: emailField,
+  jobTitle: optionalText(200),
+  organisation: z
+    .union([z.number().int().positive(), z.string().trim()], { error: 'Give an organisation id or name' })
+    .optional()
+    .nullable()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
+  role: z.enum(JOB_ROLES, { error: `Choose one of: ${JOB_ROLES.join(', ')}` }),
+  paEmail: optionalEmail,
+  accessRole: z.enum(ACCOUNT_ROLES, { error: `Choose one of: ${ACCOUNT_ROLES.join(', ')}` }).optional(),
+});
+/** Person input after validation. */
+export type PersonInput = z.output<typeof personInput>;
+
+/** A change to a person: any subset of the fields. */
+export const personPatch = personInput.partial();
+/** Person patch after validation. */
+export type PersonPatch = z.output<typeof personPatch>;
+
+const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
+
+/** An appointment to a network office. */
+export const officeInput = z.object({
+  office: z.enum(OFFICES, { error: 'Choose an office' }),
+  personId: z.coerce.number({ error: 'Choose a person' }).int().positive('Choose a person'),
+  portfolio: optionalText(200),
+  startsOn: isoDate,
+});
+/** Office appointment after validation. */
+export type OfficeInput = z.output<typeof officeInput>;

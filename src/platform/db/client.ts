@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+
+/** A Drizzle database or transaction: repos accept either. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+/** An open database with its kind and a way to close it. */
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Runs raw SQL and returns its rows. */
+  query<T = Record<string, unknown>>(statement: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Options for opening the database. */
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Schema to use on a PostgreSQL server (tests give each file its own). */
+  searchPath?: string;
+  /** Pool size on a PostgreSQL server. */
+  poolSize?: number;
+  /** Skip the data-dir lock (only for a copy no server can hold, as the tests make). */
+  skipLock?: boolean;
+}
+
+/** Opens PGlite in the data dir, or a pool to the PostgreSQL server when a URL is given. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
+  return openPglite(opts);
+}
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
+  });
+  pool.on('error', () => {
+    /* an idle client lost its connection; the pool replaces it */
+  });
+  const db = drizzlePg(pool) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    query: (statement) => queryRows(db, statement),
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  const dir = path.join(opts.dataDir, 'pglite');
+  fs.mkdirSync(dir, { recursive: true });
+  let lock: DataDirLock | undefined;
+  if (!opts.skipLock) lock = acquireDataDirLock(opts.dataDir);
+  try {
+    const client = await PGlite.create(dir);
+    const db = drizzlePglite(client) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      query: (statement) => queryRows(db, statement),
+      close: async () => {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+/** Runs work in one transaction; everything it writes commits together or not at all. */
+export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => work(tx as unknown as Db));
+}
+
+/** Quotes an SQL identifier we built ourselves (schema names in tests, table names in resets). */
+export function ident(name: string): SQL {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Bad identifier ${name}`);
+  return sql.raw(`"${name}"`);
+}
+
+/** Runs raw SQL on a database or transaction and returns its rows (both drivers answer with `rows`). */
+export async function queryRows<T = Record<string, unknown>>(db: Db, statement: SQL): Promise<T[]> {
+  const result = (await db.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,31 @@
+import { eq, sql } from 'drizzle-orm';
+import { pgTable, text } from 'drizzle-orm/pg-core';
+import type { Db } from './client.js';
+
+/** Key-value settings kept in the database, shared by every Baton process. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Reads a setting, or undefined. */
+export async function getSetting(db: Db, key: string): Promise<string | undefined> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, key));
+  return row?.value;
+}
+
+/** Returns the stored value, storing `make()` first if there is none; safe when two processes race. */
+export async function getOrCreateSetting(db: Db, key: string, make: () => string): Promise<string> {
+  await db.insert(settings).values({ key, value: make() }).onConflictDoNothing();
+  const value = await getSetting(db, key);
+  if (value === undefined) throw new Error(`Setting ${key} vanished`);
+  return value;
+}
+
+/** Writes a setting. */
+export async function setSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value` } });
+}

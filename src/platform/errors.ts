@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+
+/** One problem with input: the field it concerns and what to do about it. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  /** Line of an imported file, counting the header as line 1. */
+  line?: number;
+}
+
+/** Input that cannot be accepted; nothing was changed. */
+export class ValidationError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.field}: ${i.message}`).join('; '));
+  }
+}
+
+/** The thing asked for does not exist. */
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+  }
+}
+
+/** Turns zod issues into field issues with dotted paths. */
+export function zodIssues(error: z.ZodError, line?: number): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: i.path.length ? i.path.join('.') : '(body)',
+    message: i.message,
+    ...(line ? { line } : {}),
+  }));
+}
+
+/** Parses input with a schema, throwing ValidationError naming each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(zodIssues(result.error));
+  return result.data;
+}
+
+/** The actor may not do this; the HTTP layer answers 403, or asks the public to sign in. */
+export class ForbiddenError extends Error {
+  constructor(readonly action: string) {
+    super(`Not allowed: ${action}`);
+  }
+}

@@ -1,0 +1,166 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import staticFiles from '@fastify/static';
+import { PUBLIC_ACTOR, type Actor } from '../actor.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import type { AppContext } from './context.js';
+import { paths, withQuery } from './paths.js';
+import { createViews } from './views.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is making the request (the public until a session or token says otherwise). */
+    actor: Actor;
+    /** The session cookie's token, when signed in. */
+    sessionToken?: string;
+  }
+  interface FastifyReply {
+    /** Renders a page in the site layout. */
+    page(template: string, data?: Record<string, unknown>): FastifyReply;
+  }
+  interface FastifyContextConfig {
+    /** Set false on a POST that must work without a form token (RFC 8058 one-click unsubscribe). */
+    csrf?: boolean;
+  }
+}
+
+/** A module's routes, registered on the app with the shared context. */
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
+
+/** Options for building the app. */
+export interface HttpOptions {
+  cookieSecret: string;
+  modules: RouteModule[];
+}
+
+/** True when cookies may carry the Secure flag: https, or localhost (browsers treat it as secure). */
+function secureCookies(baseUrl: string): boolean {
+  const u = new URL(baseUrl);
+  return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+}
+
+/** Builds the Fastify app with security headers, CSRF, cookies, forms, static assets, views and errors. */
+export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const https = config.baseUrl.startsWith('https:');
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: false,
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  const views = createViews({ networkName: config.networkName });
+
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('sessionToken', undefined);
+  app.addHook('onRequest', async (req) => {
+    req.actor = PUBLIC_ACTOR;
+  });
+  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    const req = this.request;
+    const html = views.render(template, {
+      ...data,
+      actor: req.actor,
+      currentPath: req.url,
+      csrf: () => this.generateCsrf(),
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(cookie, { secret: opts.cookieSecret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'baton_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies(config.baseUrl), path: '/' },
+  });
+  await app.register(formbody);
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(staticFiles, { root: path.join(root, 'public'), prefix: paths.assets, maxAge: '1h' });
+  await app.register(staticFiles, {
+    root: path.join(root, 'node_modules/govuk-frontend/dist/govuk'),
+    prefix: '/assets/govuk/',
+    allowedPath: (p) => p.startsWith('/assets/') || p === '/govuk-frontend.min.js',
+    decorateReply: false,
+    maxAge: '1d',
+  });
+
+  // Every state-changing request from a browser carries a form token; API calls use bearer tokens instead.
+  app.addHook('preHandler', (req, reply, done) => {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    const exempt = req.url.startsWith('/api/') || req.routeOptions.config?.csrf === false;
+    if (unsafe && !exempt) return app.csrfProtection(req, reply, done);
+    done();
+  });
+
+  app.get(paths.health, async () => ({ status: 'ok' }));
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'No such resource' });
+    return reply.code(404).page('errors/404.njk');
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => handleError(err, req, reply));
+
+  for (const register of opts.modules) await register(app, ctx);
+  return app;
+}
+
+function handleError(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) {
+  const api = req.url.startsWith('/api/');
+  if (err instanceof ValidationError) {
+    if (api) return reply.code(422).send({ error: 'validation', message: err.message, errors: err.issues });
+    return reply.code(400).page('errors/problem.njk', { title: 'There is a problem', issues: err.issues });
+  }
+  if (err instanceof NotFoundError) {
+    if (api) return reply.code(404).send({ error: 'not_found', message: err.message });
+    return reply.code(404).page('errors/404.njk');
+  }
+  if (err instanceof ForbiddenError) {
+    if (api) return reply.code(403).send({ error: 'forbidden', message: 'This token may not do that' });
+    if (req.actor.kind === 'public' && req.method === 'GET') return reply.redirect(withQuery(paths.signIn, { next: req.url }));
+    return reply.code(403).page('errors/403.njk');
+  }
+  if (err.code?.startsWith('FST_CSRF')) {
+    return reply.code(403).page('errors/csrf.njk');
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 429) {
+    if (api) return reply.code(429).send({ error: 'rate_limited', message: 'Too many requests: wait and try again' });
+    return reply.code(429).page('errors/429.njk');
+  }
+  if (status >= 400 && status < 500) {
+    if (api) return reply.code(status).send({ error: 'bad_request', message: err.message });
+    return reply.code(status).page('errors/problem.njk', { title: 'Sorry, we could not read that request', issues: [] });
+  }
+  req.log.error({ err }, 'unhandled error');
+  if (api) return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side' });
+  return reply.code(500).page('errors/500.njk');
+}

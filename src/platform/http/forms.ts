@@ -1,0 +1,25 @@
+import type { FieldIssue } from '../errors.js';
+
+/** Errors shaped for the GOV.UK error summary and each field's error message. */
+export interface FormErrors {
+  summary: Array<{ text: string; href: string }>;
+  fields: Record<string, { text: string }>;
+}
+
+/** Shapes field issues for a form; the summary links to each field by its id. */
+export function formErrors(issues: FieldIssue[], fieldIds: Record<string, string> = {}): FormErrors {
+  const fields: Record<string, { text: string }> = {};
+  const summary: FormErrors['summary'] = [];
+  for (const i of issues) {
+    const text = i.line ? `Line ${i.line}, ${i.field}: ${i.message}` : i.message;
+    summary.push({ text, href: `#${fieldIds[i.field] ?? i.field}` });
+    if (!fields[i.field]) fields[i.field] = { text };
+  }
+  return { summary, fields };
+}
+
+/** Reads a positive page number from a query value, defaulting to 1. */
+export function pageNumber(value: unknown): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 && n < 1_000_000 ? n : 1;
+}

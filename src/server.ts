@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './platform/db/client.js';
+import { migrate } from './platform/db/migrate.js';
+import { getOrCreateSetting } from './platform/db/settings.js';
+import { createHttpApp } from './platform/http/app.js';
+import type { AppContext } from './platform/http/context.js';
+import { Mailer } from './platform/mail/mailer.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { directoryApi } from './modules/directory/api.js';
+import { directoryRoutes } from './modules/directory/routes.js';
+import { homeRoutes } from './modules/home/routes.js';
+import { loadDemoIfEmpty } from './modules/demo/seed.js';
+import { apiDocsRoutes } from './platform/http/openapi.js';
+
+/** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
+export interface Baton {
+  app: FastifyInstance;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/** Options for building Baton around an already-open database (tests do this). */
+export interface BuildOptions {
+  config: Config;
+  database?: Database;
+  /** Run migrations and load demo content (default true). */
+  prepare?: boolean;
+  /** Log dev-outbox messages (default true). */
+  logOutbox?: boolean;
+}
+
+/** Opens the database, migrates it, loads demo content if empty, and builds the app. */
+export async function buildBaton(opts: BuildOptions): Promise<Baton> {
+  const { config } = opts;
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    if (opts.prepare !== false) {
+      await migrate(database);
+      if (config.demo) await loadDemoIfEmpty(database.db);
+    }
+    const secret = config.secret ?? (await getOrCreateSetting(database.db, 'cookie_secret', () => crypto.randomBytes(32).toString('hex')));
+    let app: FastifyInstance | undefined;
+    const mailer = new Mailer({
+      db: database.db,
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      onOutbox:
+        opts.logOutbox === false
+          ? undefined
+          : (mail) => console.log(`\n--- Development outbox (no SMTP_URL): "${mail.subject}" to ${mail.to}\n${mail.text}\n---\n`),
+    });
+    const ctx: AppContext = { config, database, db: database.db, mailer };
+    app = await createHttpApp(ctx, {
+      cookieSecret: secret,
+      modules: [authRoutes, homeRoutes, directoryRoutes, adminRoutes, directoryApi, apiDocsRoutes],
+    });
+    mailer.start();
+    return {
+      app,
+      ctx,
+      close: async () => {
+        await app!.close();
+        await mailer.stop();
+        if (!opts.database) await database.close();
+      },
+    };
+  } catch (err) {
+    if (!opts.database) await database.close();
+    throw err;
+  }
+}

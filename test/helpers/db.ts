@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { inject } from 'vitest';
+import { ident, openDatabase, type Database } from '../../src/platform/db/client.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+
+/** A test database and how to throw it away. */
+export interface TestDatabase extends Database {
+  /** Where this database lives: a PGlite data dir or a schema on the server. */
+  location: { dataDir?: string; schema?: string };
+  /** Empties every table, keeping the schema. */
+  reset(): Promise<void>;
+}
+
+/** A fresh migrated database: a copy of the PGlite template, or a new schema on DATABASE_URL's server. */
+export async function testDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  let database: Database;
+  let location: TestDatabase['location'];
+  let dispose: () => Promise<void>;
+  if (url) {
+    const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    database = await openDatabase({ databaseUrl: url, dataDir: '', searchPath: schema, poolSize: 5 });
+    await migrate(database);
+    location = { schema };
+    dispose = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    };
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
+    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
+    database = await openDatabase({ dataDir, skipLock: true });
+    location = { dataDir };
+    dispose = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    ...database,
+    location,
+    reset: async () => {
+      const tables = await database.query<{ tablename: string }>(
+        sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
+      );
+      if (tables.length) {
+        await database.db.execute(sql`TRUNCATE ${sql.join(tables.map((t) => ident(t.tablename)), sql`, `)} RESTART IDENTITY CASCADE`);
+      }
+    },
+    close: async () => {
+      await database.close();
+      await dispose();
+    },
+  };
+}
