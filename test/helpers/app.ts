@@ -81,9 +81,9 @@ export async function latestSignInLink(db: TestDatabase['db'], email: string): P
     .where(sql`${mailMessages.toAddress} = ${email}`)
     .orderBy(desc(mailMessages.id))
     .limit(1);
-  const url = /(http:\/\/localhost:3000\/sign-in\/confirm\?\S+)/.exec(row?.text ?? '')?.[1];
+  const url = /(https?:\/\/[^/\s]+)(\/sign-in\/confirm\?\S+)/.exec(row?.text ?? '')?.[2];
   if (!url) throw new Error(`no sign-in email for ${email}`);
-  return url.replace('http://localhost:3000', '');
+  return url;
 }
 
 /** Adds an organisation and a person with an access role, returning the person. */

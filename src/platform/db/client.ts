@@ -9,7 +9,6 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 /** A Drizzle database or transaction: repos accept either. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Db = PgDatabase<PgQueryResultHKT, any>;
 
 /** An open database with its kind and a way to close it. */

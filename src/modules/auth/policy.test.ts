@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES, type Actor, type Role } from '../../platform/actor.js';
+import { RULES, can, type Action } from './policy.js';
+
+const actor = (role: Role, organisationId: number | null = 1): Actor => ({ kind: role === 'public' ? 'public' : 'person', id: 1, label: role, role, organisationId });
+
+// The whole matrix, written out: a change to any rule shows here as a diff a reviewer can read.
+const EXPECTED: Record<Action, Role[]> = {
+  'account.view': ['subscriber', 'member', 'director', 'editor', 'admin'],
+  'directory.view': ['member', 'director', 'editor', 'admin'],
+  'directory.manage': ['editor', 'admin'],
+  'person.edit': ['director', 'editor', 'admin'],
+  'person.setAccessRole': ['admin'],
+  'audit.view': ['admin'],
+  'outbox.view': ['admin'],
+  'tokens.manage': ['admin'],
+};
+
+describe('policy', () => {
+  it('covers every action in the expected matrix', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  for (const action of Object.keys(EXPECTED) as Action[]) {
+    for (const role of ROLES) {
+      const allowed = EXPECTED[action].includes(role);
+      it(`${role} ${allowed ? 'may' : 'may not'} ${action} (within their own organisation)`, () => {
+        expect(can(actor(role), action, { organisationId: 1 })).toBe(allowed);
+      });
+    }
+  }
+
+  it('lets a director act for their own organisation only', () => {
+    expect(can(actor('director', 1), 'person.edit', { organisationId: 1 })).toBe(true);
+    expect(can(actor('director', 1), 'person.edit', { organisationId: 2 })).toBe(false);
+    expect(can(actor('director', 1), 'person.edit', { organisationId: null })).toBe(false);
+    expect(can(actor('director', null), 'person.edit', { organisationId: null })).toBe(false);
+    expect(can(actor('editor', 1), 'person.edit', { organisationId: 2 })).toBe(true);
+  });
+});
