@@ -11,7 +11,10 @@ const schema = z.object({
   BATON_BASE_URL: z.string().url().optional().describe('Public address used in links in emails; default http://localhost:PORT'),
   BATON_SECRET: z.string().min(32).optional().describe('Secret for signing cookies; generated and kept in the database when unset'),
   BATON_NETWORK_NAME: z.string().default('West Midlands ADCS Network').describe('The network name shown in the header and emails'),
-  SMTP_URL: z.string().optional().describe('SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525; unset keeps mail in the development outbox'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .describe('SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525; unset keeps mail in the development outbox'),
   MAIL_FROM: z.string().default('Regional Network Team <network@baton.localhost>').describe('Sender of every email'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('Sign-in requests allowed per address per 15 minutes'),

@@ -42,11 +42,17 @@ async function serve(config: Config) {
 }
 
 function program(): Command {
-  const cmd = new Command('baton')
-    .description('Baton: the platform a regional leadership network runs on.')
-    .addHelpText('after', `\nSettings (environment variables):\n${describeConfig().map((c) => `  ${c.name.padEnd(20)} ${c.description}`).join('\n')}`);
+  const cmd = new Command('baton').description('Baton: the platform a regional leadership network runs on.').addHelpText(
+    'after',
+    `\nSettings (environment variables):\n${describeConfig()
+      .map((c) => `  ${c.name.padEnd(20)} ${c.description}`)
+      .join('\n')}`,
+  );
 
-  cmd.command('serve', { isDefault: true }).description('serve the web app (what npm start runs)').action(() => serve(loadConfig()));
+  cmd
+    .command('serve', { isDefault: true })
+    .description('serve the web app (what npm start runs)')
+    .action(() => serve(loadConfig()));
 
   cmd
     .command('migrate')
@@ -69,8 +75,16 @@ function program(): Command {
     .addOption(new Option('--job-role <jobRole>', 'their role in children’s services').choices([...JOB_ROLES]).default('other'))
     .action((email: string, o: { name: string; role: string; org?: string; jobRole: string }) =>
       withDatabase(loadConfig(), async ({ db }) => {
-        const { person, created } = await addOrUpdateUser(db, systemActor(), { email, name: o.name, accessRole: o.role, organisation: o.org ?? null, role: o.jobRole });
-        console.log(`${created ? 'Added' : 'Updated'} ${person.name} <${person.email}> as ${person.accessRole}${person.organisationName ? ` of ${person.organisationName}` : ''}.`);
+        const { person, created } = await addOrUpdateUser(db, systemActor(), {
+          email,
+          name: o.name,
+          accessRole: o.role,
+          organisation: o.org ?? null,
+          role: o.jobRole,
+        });
+        console.log(
+          `${created ? 'Added' : 'Updated'} ${person.name} <${person.email}> as ${person.accessRole}${person.organisationName ? ` of ${person.organisationName}` : ''}.`,
+        );
       }),
     );
 

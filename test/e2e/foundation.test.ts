@@ -56,7 +56,19 @@ describe.runIf(run)('a person signs in through the emailed link and uses the dir
     await page.waitForURL(`${base}/`);
     await expect(page.getByRole('link', { name: 'Your account' }).isVisible()).resolves.toBe(true);
 
-    for (const path of ['/directory', '/admin', '/admin/people', '/admin/people/new', '/admin/organisations', '/admin/offices', '/admin/audit', '/admin/outbox', '/admin/tokens', '/account', '/admin/people/import']) {
+    for (const path of [
+      '/directory',
+      '/admin',
+      '/admin/people',
+      '/admin/people/new',
+      '/admin/organisations',
+      '/admin/offices',
+      '/admin/audit',
+      '/admin/outbox',
+      '/admin/tokens',
+      '/account',
+      '/admin/people/import',
+    ]) {
       const res = await page.goto(`${base}${path}`);
       expect(res?.status(), path).toBe(200);
       await expectAccessible(page);

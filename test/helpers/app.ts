@@ -10,7 +10,13 @@ import type { TestDatabase } from './db.js';
 
 /** Settings for tests: no demo, silent logs, a fixed base URL; extra variables override. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_BASE_URL: 'http://localhost:3000', BATON_DATA_DIR: '/nonexistent', ...env });
+  return loadConfig({
+    BATON_DEMO: '0',
+    LOG_LEVEL: 'silent',
+    BATON_BASE_URL: 'http://localhost:3000',
+    BATON_DATA_DIR: '/nonexistent',
+    ...env,
+  });
 }
 
 /** Builds Baton on a test database (already migrated). */
@@ -87,7 +93,10 @@ export async function latestSignInLink(db: TestDatabase['db'], email: string): P
 }
 
 /** Adds an organisation and a person with an access role, returning the person. */
-export async function addPerson(db: TestDatabase['db'], opts: { email: string; accessRole?: string; org?: string; role?: string; name?: string }) {
+export async function addPerson(
+  db: TestDatabase['db'],
+  opts: { email: string; accessRole?: string; org?: string; role?: string; name?: string },
+) {
   if (opts.org) {
     try {
       await createOrganisation(db, systemActor(), { name: opts.org, kind: 'council' });

@@ -52,7 +52,12 @@ export async function testDatabase(): Promise<TestDatabase> {
         sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
       );
       if (tables.length) {
-        await database.db.execute(sql`TRUNCATE ${sql.join(tables.map((t) => ident(t.tablename)), sql`, `)} RESTART IDENTITY CASCADE`);
+        await database.db.execute(
+          sql`TRUNCATE ${sql.join(
+            tables.map((t) => ident(t.tablename)),
+            sql`, `,
+          )} RESTART IDENTITY CASCADE`,
+        );
       }
     },
     close: async () => {

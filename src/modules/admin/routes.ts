@@ -62,7 +62,9 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.page('admin/views/tokens.njk', await tokensPage({ actor: req.actor, created }));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return reply.code(400).page('admin/views/tokens.njk', await tokensPage({ actor: req.actor, values: body, errors: formErrors(err.issues) }));
+      return reply
+        .code(400)
+        .page('admin/views/tokens.njk', await tokensPage({ actor: req.actor, values: body, errors: formErrors(err.issues) }));
     }
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ROLES, type Actor, type Role } from '../../platform/actor.js';
 import { RULES, can, type Action } from './policy.js';
 
-const actor = (role: Role, organisationId: number | null = 1): Actor => ({ kind: role === 'public' ? 'public' : 'person', id: 1, label: role, role, organisationId });
+const actor = (role: Role, organisationId: number | null = 1): Actor => ({
+  kind: role === 'public' ? 'public' : 'person',
+  id: 1,
+  label: role,
+  role,
+  organisationId,
+});
 
 // The whole matrix, written out: a change to any rule shows here as a diff a reviewer can read.
 const EXPECTED: Record<Action, Role[]> = {

@@ -28,7 +28,6 @@ export function can(actor: Actor, action: Action, resource?: Resource): boolean 
   return RULES[action](actor, resource);
 }
 
-
 /** Throws ForbiddenError unless the actor may take the action. */
 export function authorise(actor: Actor, action: Action, resource?: Resource): void {
   if (!can(actor, action, resource)) throw new ForbiddenError(action);

@@ -40,13 +40,7 @@ export async function takeCodeAttempt(db: Db, email: string, maxAttempts: number
   const [row] = await db
     .select()
     .from(signInTokens)
-    .where(
-      and(
-        sql`lower(${signInTokens.email}) = lower(${email})`,
-        isNull(signInTokens.usedAt),
-        gt(signInTokens.expiresAt, new Date()),
-      ),
-    )
+    .where(and(sql`lower(${signInTokens.email}) = lower(${email})`, isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, new Date())))
     .orderBy(desc(signInTokens.id))
     .limit(1);
   if (!row) return null;
@@ -91,7 +85,13 @@ export async function deleteSessionsOf(db: Db, personId: number): Promise<number
 /** A person's live sessions, newest first. */
 export function sessionsOf(db: Db, personId: number) {
   return db
-    .select({ id: sessions.id, userAgent: sessions.userAgent, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, tokenHash: sessions.tokenHash })
+    .select({
+      id: sessions.id,
+      userAgent: sessions.userAgent,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      tokenHash: sessions.tokenHash,
+    })
     .from(sessions)
     .where(and(eq(sessions.personId, personId), gt(sessions.expiresAt, new Date())))
     .orderBy(desc(sessions.lastSeenAt));
@@ -120,7 +120,14 @@ export async function touchApiToken(db: Db, id: number): Promise<void> {
 /** Every API token, without hashes. */
 export function listApiTokens(db: Db) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
     .from(apiTokens)
     .orderBy(asc(apiTokens.id));
 }

@@ -26,7 +26,10 @@ function resolveActor(app: FastifyInstance, ctx: AppContext) {
         return reply
           .code(401)
           .header('WWW-Authenticate', 'Bearer')
-          .send({ error: 'unauthorized', message: 'Send an API token as "Authorization: Bearer TOKEN"; an admin creates tokens at /admin/tokens' });
+          .send({
+            error: 'unauthorized',
+            message: 'Send an API token as "Authorization: Bearer TOKEN"; an admin creates tokens at /admin/tokens',
+          });
       }
       req.actor = actor;
       return;
@@ -64,7 +67,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const body = (req.body ?? {}) as { email?: string; next?: string };
     const next = safeNext(body.next);
     try {
-      await auth.requestSignIn({ db: ctx.db, mailer: ctx.mailer, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName }, body.email ?? '', next);
+      await auth.requestSignIn(
+        { db: ctx.db, mailer: ctx.mailer, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName },
+        body.email ?? '',
+        next,
+      );
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return reply.code(400).page('auth/views/sign-in.njk', { next, values: body, errors: formErrors(err.issues) });
@@ -78,7 +85,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post(paths.signInCode, { config: signInRateLimit(ctx) }, async (req, reply) => {
-    const body = z.object({ email: z.string().default(''), code: z.string().default(''), next: z.string().optional() }).parse(req.body ?? {});
+    const body = z
+      .object({ email: z.string().default(''), code: z.string().default(''), next: z.string().optional() })
+      .parse(req.body ?? {});
     const result = await auth.completeSignInWithCode(ctx.db, body.email, body.code, req.headers['user-agent']);
     if (!result) {
       const errors = formErrors([{ field: 'code', message: 'The code is wrong or has expired: check the email, or ask for a new one' }]);

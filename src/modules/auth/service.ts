@@ -121,7 +121,12 @@ export async function signOutEverywhere(db: Db, actor: Actor): Promise<number> {
   if (actor.kind !== 'person' || actor.id == null) return 0;
   return inTransaction(db, async (tx) => {
     const n = await repo.deleteSessionsOf(tx, actor.id!);
-    await recordAudit(tx, actor, { action: 'session.revokeAll', entityType: 'person', entityId: actor.id, summary: `${actor.label} signed out everywhere (${n} sessions)` });
+    await recordAudit(tx, actor, {
+      action: 'session.revokeAll',
+      entityType: 'person',
+      entityId: actor.id,
+      summary: `${actor.label} signed out everywhere (${n} sessions)`,
+    });
     return n;
   });
 }
@@ -146,7 +151,12 @@ export async function createApiToken(db: Db, actor: Actor, input: unknown): Prom
   const token = newToken('baton_');
   return inTransaction(db, async (tx) => {
     const id = await repo.insertApiToken(tx, { name: v.name, role: v.role, tokenHash: hashToken(token) });
-    await recordAudit(tx, actor, { action: 'token.create', entityType: 'api_token', entityId: id, summary: `Created API token ${v.name} (${v.role})` });
+    await recordAudit(tx, actor, {
+      action: 'token.create',
+      entityType: 'api_token',
+      entityId: id,
+      summary: `Created API token ${v.name} (${v.role})`,
+    });
     return { id, token };
   });
 }

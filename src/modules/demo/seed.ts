@@ -31,10 +31,28 @@ export const DEMO_ORGANISATIONS: Array<[string, OrganisationKind]> = [
 
 // Fictional people: the demo shows the shape of a network without anyone's personal data.
 const FIRST = ['Alex', 'Sam', 'Jordan', 'Priya', 'Morgan', 'Chris', 'Hannah', 'Imran', 'Ruth', 'Daniel', 'Grace', 'Tom', 'Aisha', 'Owen'];
-const LAST = ['Ashdown', 'Bellamy', 'Carver', 'Dhillon', 'Ellery', 'Fenwick', 'Gill', 'Hartley', 'Iqbal', 'Jessop', 'Kaur', 'Lowe', 'Mistry', 'Norbury'];
+const LAST = [
+  'Ashdown',
+  'Bellamy',
+  'Carver',
+  'Dhillon',
+  'Ellery',
+  'Fenwick',
+  'Gill',
+  'Hartley',
+  'Iqbal',
+  'Jessop',
+  'Kaur',
+  'Lowe',
+  'Mistry',
+  'Norbury',
+];
 
 function slug(name: string) {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** Loads the demo network into an empty database; does nothing if any organisation exists. */
@@ -44,8 +62,15 @@ export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
     if (row!.n > 0) return false;
     const ids = new Map<string, number>();
     for (const [name, kind] of DEMO_ORGANISATIONS) ids.set(name, (await repo.insertOrganisation(tx, { name, kind })).id);
-    const add = (name: string, email: string, org: string, jobRole: JobRole, jobTitle: string, accessRole: repo.PersonValues['accessRole'] = 'member', paEmail: string | null = null) =>
-      repo.insertPerson(tx, { name, email, organisationId: ids.get(org)!, jobRole, jobTitle, accessRole, paEmail });
+    const add = (
+      name: string,
+      email: string,
+      org: string,
+      jobRole: JobRole,
+      jobTitle: string,
+      accessRole: repo.PersonValues['accessRole'] = 'member',
+      paEmail: string | null = null,
+    ) => repo.insertPerson(tx, { name, email, organisationId: ids.get(org)!, jobRole, jobTitle, accessRole, paEmail });
 
     await add('Demo Admin', 'admin@example.org', 'West Midlands ADCS Network', 'regional-team', 'Regional Network Manager', 'admin');
     await add('Demo Editor', 'editor@example.org', 'West Midlands ADCS Network', 'regional-team', 'Regional Programme Officer', 'editor');
@@ -56,11 +81,25 @@ export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
       const last = LAST[(i * 5) % LAST.length]!;
       const domain = `${slug(org)}.example.org`;
       directorIds.push(
-        await add(`${first} ${last}`, `${first.toLowerCase()}.${last.toLowerCase()}@${domain}`, org, 'director', "Director of Children's Services", 'director', `pa.director@${domain}`),
+        await add(
+          `${first} ${last}`,
+          `${first.toLowerCase()}.${last.toLowerCase()}@${domain}`,
+          org,
+          'director',
+          "Director of Children's Services",
+          'director',
+          `pa.director@${domain}`,
+        ),
       );
       const f2 = FIRST[(i + 3) % FIRST.length]!;
       const l2 = LAST[(i * 3 + 1) % LAST.length]!;
-      await add(`${f2} ${l2}`, `${f2.toLowerCase()}.${l2.toLowerCase()}@${domain}`, org, 'assistant-director', 'Assistant Director, Children’s Social Care');
+      await add(
+        `${f2} ${l2}`,
+        `${f2.toLowerCase()}.${l2.toLowerCase()}@${domain}`,
+        org,
+        'assistant-director',
+        'Assistant Director, Children’s Social Care',
+      );
       const f3 = FIRST[(i + 7) % FIRST.length]!;
       const l3 = LAST[(i * 7 + 2) % LAST.length]!;
       await add(`${f3} ${l3}`, `${f3.toLowerCase()}.${l3.toLowerCase()}@${domain}`, org, 'head-of-service', 'Head of Service, Early Help');
@@ -69,7 +108,12 @@ export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
     await repo.insertTerm(tx, { office: 'chair', personId: directorIds[0]!, portfolio: null, startsOn: '2023-03-01' });
     await repo.insertTerm(tx, { office: 'co-vice-chair', personId: directorIds[1]!, portfolio: null, startsOn: '2022-04-01' });
     await repo.insertTerm(tx, { office: 'co-vice-chair', personId: directorIds[2]!, portfolio: null, startsOn: '2023-03-01' });
-    await repo.insertTerm(tx, { office: 'workstream-sponsor', personId: directorIds[3]!, portfolio: 'Care leaver offer', startsOn: '2022-06-01' });
+    await repo.insertTerm(tx, {
+      office: 'workstream-sponsor',
+      personId: directorIds[3]!,
+      portfolio: 'Care leaver offer',
+      startsOn: '2022-06-01',
+    });
     await recordAudit(tx, systemActor('demo loader'), { action: 'demo.load', entityType: 'network', summary: 'Loaded the demo network' });
     return true;
   });

@@ -16,7 +16,12 @@ afterAll(async () => {
 beforeEach(() => database.reset());
 
 const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, auth: Record<string, string>, payload?: unknown) =>
-  baton.app.inject({ method, url, headers: { ...auth, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  baton.app.inject({
+    method,
+    url,
+    headers: { ...auth, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+    payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 
 describe('JSON API: people and organisations', () => {
   it('asks for a bearer token', async () => {
@@ -31,10 +36,30 @@ describe('JSON API: people and organisations', () => {
     const org = await api('POST', '/api/v1/organisations', auth, { name: 'Telford and Wrekin', kind: 'council' });
     expect(org.statusCode).toBe(201);
     expect(org.json()).toEqual({ id: expect.any(Number), name: 'Telford and Wrekin', kind: 'council' });
-    const person = await api('POST', '/api/v1/people', auth, { name: 'Jo Britton', email: 'jo@example.org', organisation: 'Telford and Wrekin', role: 'director', jobTitle: 'DCS', paEmail: 'pa.jo@example.org' });
+    const person = await api('POST', '/api/v1/people', auth, {
+      name: 'Jo Britton',
+      email: 'jo@example.org',
+      organisation: 'Telford and Wrekin',
+      role: 'director',
+      jobTitle: 'DCS',
+      paEmail: 'pa.jo@example.org',
+    });
     expect(person.statusCode).toBe(201);
-    expect(person.json()).toEqual({ id: expect.any(Number), name: 'Jo Britton', email: 'jo@example.org', jobTitle: 'DCS', organisation: { id: org.json().id, name: 'Telford and Wrekin' }, role: 'director', paEmail: 'pa.jo@example.org' });
-    const byId = await api('POST', '/api/v1/people', auth, { name: 'By Id', email: 'byid@example.org', organisation: org.json().id, role: 'team-manager' });
+    expect(person.json()).toEqual({
+      id: expect.any(Number),
+      name: 'Jo Britton',
+      email: 'jo@example.org',
+      jobTitle: 'DCS',
+      organisation: { id: org.json().id, name: 'Telford and Wrekin' },
+      role: 'director',
+      paEmail: 'pa.jo@example.org',
+    });
+    const byId = await api('POST', '/api/v1/people', auth, {
+      name: 'By Id',
+      email: 'byid@example.org',
+      organisation: org.json().id,
+      role: 'team-manager',
+    });
     expect(byId.json().organisation.name).toBe('Telford and Wrekin');
     for (let i = 0; i < 3; i++) await api('POST', '/api/v1/people', auth, { name: `Z${i}`, email: `z${i}@example.org`, role: 'other' });
     const page2 = await api('GET', '/api/v1/people?page=2&perPage=2', auth);
@@ -52,8 +77,18 @@ describe('JSON API: people and organisations', () => {
     const auth = await bearer(database.db, 'admin');
     const bad = await api('POST', '/api/v1/people', auth, { name: '', email: 'nope', role: 'wizard', organisation: 'Nowhere' });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name', 'role']);
-    const unknownOrg = await api('POST', '/api/v1/people', auth, { name: 'A', email: 'a@example.org', role: 'other', organisation: 'Nowhere' });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['email', 'name', 'role']);
+    const unknownOrg = await api('POST', '/api/v1/people', auth, {
+      name: 'A',
+      email: 'a@example.org',
+      role: 'other',
+      organisation: 'Nowhere',
+    });
     expect(unknownOrg.statusCode).toBe(422);
     expect(unknownOrg.json().errors).toEqual([{ field: 'organisation', message: 'No organisation named Nowhere' }]);
     const kind = await api('POST', '/api/v1/organisations', auth, { name: 'X', kind: 'county' });
@@ -77,10 +112,17 @@ describe('JSON API: people and organisations', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/people', '/api/v1/people/{id}', '/api/v1/organisations', '/api/v1/organisations/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/people', '/api/v1/people/{id}', '/api/v1/organisations', '/api/v1/organisations/{id}']),
+    );
     const body = doc.paths['/api/v1/people'].post.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['name', 'email', 'role']));
     expect(body.properties.role.enum).toContain('principal-social-worker');
-    expect(doc.paths['/api/v1/organisations'].post.requestBody.content['application/json'].schema.properties.kind.enum).toEqual(['council', 'trust', 'partner', 'network']);
+    expect(doc.paths['/api/v1/organisations'].post.requestBody.content['application/json'].schema.properties.kind.enum).toEqual([
+      'council',
+      'trust',
+      'partner',
+      'network',
+    ]);
   });
 });

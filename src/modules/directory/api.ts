@@ -56,7 +56,12 @@ export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
 
   apiRoute(app, {
-    method: 'GET', url: '/organisations', tag: 'directory', summary: 'List organisations', query: paging, response: pageOf(organisationOut),
+    method: 'GET',
+    url: '/organisations',
+    tag: 'directory',
+    summary: 'List organisations',
+    query: paging,
+    response: pageOf(organisationOut),
     handler: async ({ query, req }) => {
       authorise(req.actor, 'directory.view');
       const { rows, total } = await repo.pageOrganisations(db, { limit: query.perPage, offset: (query.page - 1) * query.perPage });
@@ -64,40 +69,78 @@ export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
     },
   });
   apiRoute(app, {
-    method: 'GET', url: '/organisations/:id', tag: 'directory', summary: 'Get an organisation', response: organisationOut,
+    method: 'GET',
+    url: '/organisations/:id',
+    tag: 'directory',
+    summary: 'Get an organisation',
+    response: organisationOut,
     handler: async ({ params, req }) => {
       authorise(req.actor, 'directory.view');
       return presentOrganisation(await directory.getOrganisation(db, idOf(params)));
     },
   });
   apiRoute(app, {
-    method: 'POST', url: '/organisations', tag: 'directory', summary: 'Create an organisation', body: organisationInput, response: organisationOut, status: 201,
+    method: 'POST',
+    url: '/organisations',
+    tag: 'directory',
+    summary: 'Create an organisation',
+    body: organisationInput,
+    response: organisationOut,
+    status: 201,
     handler: async ({ body, req }) => presentOrganisation(await directory.createOrganisation(db, req.actor, body)),
   });
   apiRoute(app, {
-    method: 'PATCH', url: '/organisations/:id', tag: 'directory', summary: 'Change an organisation', body: organisationInput.partial(), response: organisationOut,
+    method: 'PATCH',
+    url: '/organisations/:id',
+    tag: 'directory',
+    summary: 'Change an organisation',
+    body: organisationInput.partial(),
+    response: organisationOut,
     handler: async ({ body, params, req }) => presentOrganisation(await directory.updateOrganisation(db, req.actor, idOf(params), body)),
   });
 
   apiRoute(app, {
-    method: 'GET', url: '/people', tag: 'directory', summary: 'List people',
+    method: 'GET',
+    url: '/people',
+    tag: 'directory',
+    summary: 'List people',
     query: paging.extend({ q: z.string().optional(), organisation: z.coerce.number().int().positive().optional() }),
     response: pageOf(personOut),
     handler: async ({ query, req }) => {
-      const { rows, total } = await directory.searchPeople(db, req.actor, { q: query.q, organisationId: query.organisation, limit: query.perPage, offset: (query.page - 1) * query.perPage });
+      const { rows, total } = await directory.searchPeople(db, req.actor, {
+        q: query.q,
+        organisationId: query.organisation,
+        limit: query.perPage,
+        offset: (query.page - 1) * query.perPage,
+      });
       return { items: rows.map(presentPerson), page: query.page, perPage: query.perPage, total };
     },
   });
   apiRoute(app, {
-    method: 'GET', url: '/people/:id', tag: 'directory', summary: 'Get a person', response: personOut,
+    method: 'GET',
+    url: '/people/:id',
+    tag: 'directory',
+    summary: 'Get a person',
+    response: personOut,
     handler: async ({ params, req }) => presentPerson(await directory.getPerson(db, req.actor, idOf(params))),
   });
   apiRoute(app, {
-    method: 'POST', url: '/people', tag: 'directory', summary: 'Create a person (organisation: id or exact name)', body: personInput, response: personOut, status: 201,
+    method: 'POST',
+    url: '/people',
+    tag: 'directory',
+    summary: 'Create a person (organisation: id or exact name)',
+    body: personInput,
+    response: personOut,
+    status: 201,
     handler: async ({ body, req }) => presentPerson(await directory.createPerson(db, req.actor, body)),
   });
   apiRoute(app, {
-    method: 'PATCH', url: '/people/:id', tag: 'directory', summary: 'Change a person', body: personPatch, response: personOut,
+    method: 'PATCH',
+    url: '/people/:id',
+    tag: 'directory',
+    summary: 'Change a person',
+    body: personPatch,
+    response: personOut,
     handler: async ({ body, params, req }) => presentPerson(await directory.updatePerson(db, req.actor, idOf(params), body)),
   });
 }

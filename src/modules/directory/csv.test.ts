@@ -22,7 +22,8 @@ const count = async () => (await database.query<{ n: number }>(sql`SELECT count(
 describe('people CSV', () => {
   it('imports new people and updates known ones by email', async () => {
     await directory.createPerson(database.db, admin, { name: 'Old Name', email: 'tina@example.org', role: 'director' });
-    const csv = 'Name,Email,Job title,Organisation,Role,PA email\nTina Russell,TINA@example.org,Director,Worcestershire,director,pa@example.org\n"Smith, Sam",sam@example.org,,,team-manager,\n';
+    const csv =
+      'Name,Email,Job title,Organisation,Role,PA email\nTina Russell,TINA@example.org,Director,Worcestershire,director,pa@example.org\n"Smith, Sam",sam@example.org,,,team-manager,\n';
     expect(await importPeopleCsv(database.db, admin, csv)).toEqual({ created: 1, updated: 1 });
     const tina = (await directory.searchPeople(database.db, admin, { q: 'tina', limit: 5, offset: 0 })).rows[0]!;
     expect(tina).toMatchObject({ name: 'Tina Russell', organisationName: 'Worcestershire', paEmail: 'pa@example.org' });
@@ -59,7 +60,13 @@ describe('people CSV', () => {
   });
 
   it('exports what it imports, and defuses spreadsheet formulas', async () => {
-    await directory.createPerson(database.db, admin, { name: '=HYPERLINK("http://evil")', email: 'f@example.org', role: 'other', organisation: 'Worcestershire', jobTitle: 'Lead, "quality"' });
+    await directory.createPerson(database.db, admin, {
+      name: '=HYPERLINK("http://evil")',
+      email: 'f@example.org',
+      role: 'other',
+      organisation: 'Worcestershire',
+      jobTitle: 'Lead, "quality"',
+    });
     const csv = await exportPeopleCsv(database.db, admin);
     expect(csv.split('\n')[0]).toBe('name,email,job_title,organisation,role,pa_email,access_role');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);

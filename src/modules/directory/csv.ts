@@ -29,7 +29,10 @@ export interface ImportResult {
 }
 
 function normaliseHeader(h: string): string {
-  return h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 /** Parses CSV text into records with their line numbers, or reports why the file cannot be read. */
@@ -44,12 +47,16 @@ function readRecords(text: string): Array<{ line: number; row: Record<string, st
     });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new ValidationError([{ field: 'file', message: `This is not a readable CSV file: ${(err as Error).message}`, ...(line ? { line } : {}) }]);
+    throw new ValidationError([
+      { field: 'file', message: `This is not a readable CSV file: ${(err as Error).message}`, ...(line ? { line } : {}) },
+    ]);
   }
   if (records.length === 0) throw new ValidationError([{ field: 'file', message: 'The file has no rows under its header' }]);
   const missing = REQUIRED.filter((c) => !(c in records[0]!.record));
   if (missing.length) {
-    throw new ValidationError([{ field: 'file', line: 1, message: `The header needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` }]);
+    throw new ValidationError([
+      { field: 'file', line: 1, message: `The header needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` },
+    ]);
   }
   return records.map((r) => ({ line: r.info.lines, row: r.record }));
 }

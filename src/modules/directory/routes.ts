@@ -58,7 +58,14 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (can(req.actor, 'directory.view')) {
       people = await directory.searchPeople(db, req.actor, { q: q.q?.trim() || undefined, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
     }
-    return reply.page('directory/views/directory.njk', { members, people, q: q.q ?? '', page, perPage: PER_PAGE, jobRoleLabels: JOB_ROLE_LABELS });
+    return reply.page('directory/views/directory.njk', {
+      members,
+      people,
+      q: q.q ?? '',
+      page,
+      perPage: PER_PAGE,
+      jobRoleLabels: JOB_ROLE_LABELS,
+    });
   });
 
   app.get(paths.adminPeople, async (req, reply) => {
@@ -66,7 +73,12 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     const q = req.query as { q?: string; organisation?: string; page?: string };
     const page = pageNumber(q.page);
     const organisationId = Number(q.organisation) || undefined;
-    const result = await directory.searchPeople(db, req.actor, { q: q.q?.trim() || undefined, organisationId, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    const result = await directory.searchPeople(db, req.actor, {
+      q: q.q?.trim() || undefined,
+      organisationId,
+      limit: PER_PAGE,
+      offset: (page - 1) * PER_PAGE,
+    });
     return reply.page('directory/views/people.njk', {
       ...result,
       q: q.q ?? '',
@@ -98,7 +110,10 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     const person = await directory.getPerson(db, req.actor, Number(req.params.id) || 0);
     authorise(req.actor, 'person.edit', { organisationId: person.organisationId });
     const values = { ...person, role: person.jobRole, organisation: person.organisationId };
-    return reply.page('directory/views/person-form.njk', await personFormData(req, { values, person, notice: (req.query as { saved?: string }).saved ? 'Saved' : undefined }));
+    return reply.page(
+      'directory/views/person-form.njk',
+      await personFormData(req, { values, person, notice: (req.query as { saved?: string }).saved ? 'Saved' : undefined }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {

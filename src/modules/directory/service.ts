@@ -5,14 +5,7 @@ import type { Actor } from '../../platform/actor.js';
 import { authorise } from '../auth/policy.js';
 import * as repo from './repo.js';
 import { OFFICE_LABELS, type Office } from './schema.js';
-import {
-  officeInput,
-  organisationInput,
-  personInput,
-  personPatch,
-  type PersonInput,
-  type PersonPatch,
-} from './validation.js';
+import { officeInput, organisationInput, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';
 
 /** Creates an organisation; a name already in use is a validation error on `name`. */
 export async function createOrganisation(db: Db, actor: Actor, input: unknown): Promise<repo.Organisation> {
@@ -63,7 +56,10 @@ export async function updateOrganisation(db: Db, actor: Actor, id: number, input
 async function resolveOrganisation(db: Db, ref: number | string | null | undefined): Promise<number | null> {
   if (ref == null) return null;
   const org = typeof ref === 'number' ? await repo.getOrganisation(db, ref) : await repo.findOrganisationByName(db, ref);
-  if (!org) throw new ValidationError([{ field: 'organisation', message: `No organisation ${typeof ref === 'number' ? 'with id' : 'named'} ${ref}` }]);
+  if (!org)
+    throw new ValidationError([
+      { field: 'organisation', message: `No organisation ${typeof ref === 'number' ? 'with id' : 'named'} ${ref}` },
+    ]);
   return org.id;
 }
 
@@ -231,10 +227,18 @@ export function listAllOrganisations(db: Db) {
 }
 
 /** Adds a person with an access role, or changes the name and role of the person with that address (the `user add` command). */
-export async function addOrUpdateUser(db: Db, actor: Actor, input: { email: string; name: string; accessRole: string; organisation: string | null; role: string }) {
+export async function addOrUpdateUser(
+  db: Db,
+  actor: Actor,
+  input: { email: string; name: string; accessRole: string; organisation: string | null; role: string },
+) {
   const existing = await repo.findPersonByEmail(db, input.email.trim().toLowerCase());
   if (existing) {
-    const person = await updatePerson(db, actor, existing.id, { name: input.name, accessRole: input.accessRole, ...(input.organisation ? { organisation: input.organisation } : {}) });
+    const person = await updatePerson(db, actor, existing.id, {
+      name: input.name,
+      accessRole: input.accessRole,
+      ...(input.organisation ? { organisation: input.organisation } : {}),
+    });
     return { person, created: false };
   }
   return { person: await createPerson(db, actor, input), created: true };

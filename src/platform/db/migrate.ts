@@ -32,7 +32,9 @@ export async function migrate(database: Database): Promise<string[]> {
     await tx.execute(
       sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = new Set((await queryRows<{ name: string }>(tx as unknown as Db, sql`SELECT name FROM schema_migrations`)).map((r) => r.name));
+    const done = new Set(
+      (await queryRows<{ name: string }>(tx as unknown as Db, sql`SELECT name FROM schema_migrations`)).map((r) => r.name),
+    );
     for (const m of migrationFiles()) {
       if (done.has(m.name)) continue;
       for (const statement of splitStatements(m.body)) await tx.execute(sql.raw(statement));

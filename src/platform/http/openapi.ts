@@ -16,7 +16,13 @@ export interface ApiRouteDef<B extends z.ZodType, Q extends z.ZodType> {
   response: z.ZodType;
   /** Status of a successful answer (default 200). */
   status?: number;
-  handler: (input: { body: z.output<B>; query: z.output<Q>; params: Record<string, string>; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
+  handler: (input: {
+    body: z.output<B>;
+    query: z.output<Q>;
+    params: Record<string, string>;
+    req: FastifyRequest;
+    reply: FastifyReply;
+  }) => Promise<unknown>;
 }
 
 const registries = new WeakMap<FastifyInstance, Array<ApiRouteDef<z.ZodType, z.ZodType>>>();
@@ -59,13 +65,29 @@ export function openApiDocument(app: FastifyInstance, ctx: AppContext): Record<s
   const docPaths: Record<string, Record<string, unknown>> = {};
   const errorBody = {
     description: 'Invalid input: each error names the field and the reason',
-    content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } },
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            error: { type: 'string' },
+            message: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
   };
   for (const r of registryOf(app)) {
     const oaPath = (paths.api + r.url).replace(/:(\w+)/g, '{$1}');
     const params = [...r.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const queryParams = r.query
-      ? Object.entries((jsonSchema(r.query, 'input').properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
+      ? Object.entries((jsonSchema(r.query, 'input').properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema,
+        }))
       : [];
     docPaths[oaPath] ??= {};
     docPaths[oaPath][r.method.toLowerCase()] = {
@@ -74,7 +96,10 @@ export function openApiDocument(app: FastifyInstance, ctx: AppContext): Record<s
       parameters: [...params, ...queryParams],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } },
+        [String(r.status ?? 200)]: {
+          description: 'Success',
+          content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+        },
         '400': { description: 'The request could not be read (for example, malformed JSON)' },
         '401': { description: 'No valid API token' },
         '403': { description: 'The token may not do this' },

@@ -9,11 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export function createViews(opts: { networkName: string; watch?: boolean }): nunjucks.Environment {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(
-      [
-        path.join(root, 'src/platform/http/views'),
-        path.join(root, 'src/modules'),
-        path.join(root, 'node_modules/govuk-frontend/dist'),
-      ],
+      [path.join(root, 'src/platform/http/views'), path.join(root, 'src/modules'), path.join(root, 'node_modules/govuk-frontend/dist')],
       { noCache: false, watch: opts.watch ?? false },
     ),
     { autoescape: true, throwOnUndefined: false },

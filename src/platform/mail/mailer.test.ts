@@ -20,7 +20,8 @@ beforeEach(async () => {
   smtp.reject = null;
 });
 
-const statuses = async () => (await database.query<{ status: string; attempts: number }>(sql`SELECT status, attempts FROM mail_messages ORDER BY id`));
+const statuses = async () =>
+  await database.query<{ status: string; attempts: number }>(sql`SELECT status, attempts FROM mail_messages ORDER BY id`);
 const mail = { to: 'reader@example.org', cc: 'pa@example.org', subject: 'Hello', text: 'Plain words', html: '<p>Rich words</p>' };
 
 describe('mailer', () => {

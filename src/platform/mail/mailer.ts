@@ -63,7 +63,10 @@ export class Mailer {
       return;
     }
     this.running = this.deliverDue()
-      .then(() => undefined, () => undefined)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
       .finally(() => {
         this.running = undefined;
         if (this.again) {

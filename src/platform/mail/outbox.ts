@@ -6,7 +6,16 @@ import { mailMessages } from './schema.js';
 export async function listMessages(db: Db, opts: { limit: number; offset: number }) {
   const [rows, [total]] = await Promise.all([
     db
-      .select({ id: mailMessages.id, toAddress: mailMessages.toAddress, ccAddress: mailMessages.ccAddress, subject: mailMessages.subject, status: mailMessages.status, createdAt: mailMessages.createdAt, sentAt: mailMessages.sentAt, lastError: mailMessages.lastError })
+      .select({
+        id: mailMessages.id,
+        toAddress: mailMessages.toAddress,
+        ccAddress: mailMessages.ccAddress,
+        subject: mailMessages.subject,
+        status: mailMessages.status,
+        createdAt: mailMessages.createdAt,
+        sentAt: mailMessages.sentAt,
+        lastError: mailMessages.lastError,
+      })
       .from(mailMessages)
       .orderBy(desc(mailMessages.id))
       .limit(opts.limit)
