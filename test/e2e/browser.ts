@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
