@@ -9,6 +9,9 @@ import { createApiToken } from './modules/auth/service.js';
 import { JOB_ROLES } from './modules/directory/schema.js';
 import { addOrUpdateUser } from './modules/directory/service.js';
 import { buildBaton } from './server.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describeReport, importBulletins } from './modules/bulletin/import.js';
 
 /** Opens the configured database for a one-off command, runs the work, and closes it. */
 async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
@@ -85,6 +88,35 @@ function program(): Command {
         console.log(
           `${created ? 'Added' : 'Updated'} ${person.name} <${person.email}> as ${person.accessRole}${person.organisationName ? ` of ${person.organisationName}` : ''}.`,
         );
+      }),
+    );
+
+  cmd
+    .command('import')
+    .description(
+      "import bulletins from their web-page text (like the old site's pages) as published editions; the same file twice changes nothing",
+    )
+    .argument('<files...>', 'text files, one bulletin each')
+    .action((files: string[]) =>
+      withDatabase(loadConfig(), async ({ db }) => {
+        const inputs: Array<{ name: string; text: string }> = [];
+        const unreadable: string[] = [];
+        for (const f of files) {
+          try {
+            inputs.push({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') });
+          } catch (err) {
+            unreadable.push(
+              `${path.basename(f)}: not imported: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+            );
+          }
+        }
+        const reports = await importBulletins(db, systemActor(), inputs);
+        for (const line of [...reports.map(describeReport), ...unreadable]) console.log(line);
+        const failed = unreadable.length + reports.filter((r) => r.status === 'failed').length;
+        console.log(
+          `${reports.filter((r) => r.status === 'created').length} imported, ${reports.filter((r) => r.status !== 'created' && r.status !== 'failed').length} unchanged or skipped, ${failed} failed.`,
+        );
+        if (failed) process.exitCode = 1;
       }),
     );
 

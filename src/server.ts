@@ -14,6 +14,12 @@ import { directoryRoutes } from './modules/directory/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { loadDemoIfEmpty } from './modules/demo/seed.js';
 import { apiDocsRoutes } from './platform/http/openapi.js';
+import { bulletinAdminRoutes } from './modules/bulletin/routes-admin.js';
+import { bulletinPublicRoutes } from './modules/bulletin/routes-public.js';
+import { bulletinApi } from './modules/bulletin/api.js';
+import { publishDueEditions } from './modules/bulletin/service.js';
+import { Ticker } from './platform/jobs/ticker.js';
+import { systemActor } from './platform/actor.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
 export interface Baton {
@@ -55,13 +61,35 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
     const ctx: AppContext = { config, database, db: database.db, mailer };
     app = await createHttpApp(ctx, {
       cookieSecret: secret,
-      modules: [authRoutes, homeRoutes, directoryRoutes, adminRoutes, directoryApi, apiDocsRoutes],
+      modules: [
+        authRoutes,
+        homeRoutes,
+        directoryRoutes,
+        adminRoutes,
+        bulletinPublicRoutes,
+        bulletinAdminRoutes,
+        directoryApi,
+        bulletinApi,
+        apiDocsRoutes,
+      ],
     });
     mailer.start();
+    const ticker = new Ticker(
+      [
+        {
+          name: 'publish scheduled editions',
+          everyMs: 30_000,
+          run: (now) => publishDueEditions(database.db, systemActor('scheduler'), now),
+        },
+      ],
+      (task, err) => app?.log.error({ err }, `${task} failed`),
+    );
+    ticker.start();
     return {
       app,
       ctx,
       close: async () => {
+        await ticker.stop();
         await app!.close();
         await mailer.stop();
         if (!opts.database) await database.close();

@@ -20,6 +20,10 @@ const EXPECTED: Record<Action, Role[]> = {
   'audit.view': ['admin'],
   'outbox.view': ['admin'],
   'tokens.manage': ['admin'],
+  'bulletin.edit': ['editor', 'admin'],
+  'bulletin.publish': ['editor', 'admin'],
+  'comment.create': ['member', 'director', 'editor', 'admin'],
+  'comment.moderate': ['editor', 'admin'],
 };
 
 describe('policy', () => {

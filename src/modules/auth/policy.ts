@@ -18,6 +18,10 @@ export const RULES = {
   'audit.view': (a: Actor) => atLeast(a.role, 'admin'),
   'outbox.view': (a: Actor) => atLeast(a.role, 'admin'),
   'tokens.manage': (a: Actor) => atLeast(a.role, 'admin'),
+  'bulletin.edit': (a: Actor) => atLeast(a.role, 'editor'),
+  'bulletin.publish': (a: Actor) => atLeast(a.role, 'editor'),
+  'comment.create': (a: Actor) => atLeast(a.role, 'member'),
+  'comment.moderate': (a: Actor) => atLeast(a.role, 'editor'),
 } satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
 
 /** A named permission. */

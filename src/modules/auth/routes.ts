@@ -23,13 +23,10 @@ function resolveActor(app: FastifyInstance, ctx: AppContext) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const actor = bearer ? await auth.actorForApiToken(ctx.db, bearer) : null;
       if (!actor) {
-        return reply
-          .code(401)
-          .header('WWW-Authenticate', 'Bearer')
-          .send({
-            error: 'unauthorized',
-            message: 'Send an API token as "Authorization: Bearer TOKEN"; an admin creates tokens at /admin/tokens',
-          });
+        return reply.code(401).header('WWW-Authenticate', 'Bearer').send({
+          error: 'unauthorized',
+          message: 'Send an API token as "Authorization: Bearer TOKEN"; an admin creates tokens at /admin/tokens',
+        });
       }
       req.actor = actor;
       return;

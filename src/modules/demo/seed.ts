@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { count } from 'drizzle-orm';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { systemActor } from '../../platform/actor.js';
@@ -5,6 +8,7 @@ import { recordAudit } from '../audit/service.js';
 import { organisations } from '../directory/schema.js';
 import * as repo from '../directory/repo.js';
 import type { JobRole, OrganisationKind } from '../directory/schema.js';
+import { importBulletins } from '../bulletin/import.js';
 
 /** The network's member councils and trusts, and its partners. */
 export const DEMO_ORGANISATIONS: Array<[string, OrganisationKind]> = [
@@ -55,8 +59,26 @@ function slug(name: string) {
     .replace(/^-|-$/g, '');
 }
 
-/** Loads the demo network into an empty database; does nothing if any organisation exists. */
+const bulletinsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bulletins');
+
+/** Loads the demo network and the two seed bulletins into an empty database; does nothing if any organisation exists. */
 export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
+  const loaded = await loadDemoDirectory(db);
+  if (loaded) {
+    const files = fs
+      .readdirSync(bulletinsDir)
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
+    await importBulletins(
+      db,
+      systemActor('demo loader'),
+      files.map((f) => ({ name: f, text: fs.readFileSync(path.join(bulletinsDir, f), 'utf8') })),
+    );
+  }
+  return loaded;
+}
+
+async function loadDemoDirectory(db: Db): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const [row] = await tx.select({ n: count() }).from(organisations);
     if (row!.n > 0) return false;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
-import { formErrors, pageNumber } from '../../platform/http/forms.js';
+import { formErrors, pageNumber, uploadedFile } from '../../platform/http/forms.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
 import { authorise, can } from '../auth/policy.js';
 import { exportPeopleCsv, importPeopleCsv } from './csv.js';
@@ -134,8 +134,8 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post(paths.adminPeopleImport, async (req, reply) => {
     authorise(req.actor, 'directory.manage');
-    const body = (req.body ?? {}) as { file?: Buffer | string; csv?: string };
-    const text = Buffer.isBuffer(body.file) && body.file.length ? body.file.toString('utf8') : (body.csv ?? '');
+    const body = (req.body ?? {}) as { file?: unknown; csv?: string };
+    const text = uploadedFile(body.file)?.data.toString('utf8') ?? body.csv ?? '';
     try {
       const result = await importPeopleCsv(db, req.actor, text);
       return reply.page('directory/views/import.njk', { result });

@@ -29,3 +29,11 @@ export async function setSetting(db: Db, key: string, value: string): Promise<vo
     .values({ key, value })
     .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value` } });
 }
+
+/** Marks published content as changed, so every process's page cache drops its pages; call it in the changing transaction. */
+export async function bumpContentVersion(db: Db): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key: 'content_version', value: '1' })
+    .onConflictDoUpdate({ target: settings.key, set: { value: sql`(${settings.value}::bigint + 1)::text` } });
+}

@@ -13,6 +13,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
 import { createViews } from './views.js';
+import type { UploadedFile } from './forms.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -24,8 +25,10 @@ declare module 'fastify' {
     sessionToken?: string;
   }
   interface FastifyReply {
-    /** Renders a page in the site layout. */
+    /** Renders a page in the site layout and sends it. */
     page(template: string, data?: Record<string, unknown>): FastifyReply;
+    /** Renders a page in the site layout to a string (for the page cache). */
+    render(template: string, data?: Record<string, unknown>): string;
   }
   interface FastifyContextConfig {
     /** Set false on a POST that must work without a form token (RFC 8058 one-click unsubscribe). */
@@ -64,15 +67,11 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   app.addHook('onRequest', async (req) => {
     req.actor = PUBLIC_ACTOR;
   });
+  app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    return views.render(template, { ...data, actor: this.request.actor, currentPath: this.request.url, csrf: () => this.generateCsrf() });
+  });
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    const req = this.request;
-    const html = views.render(template, {
-      ...data,
-      actor: req.actor,
-      currentPath: req.url,
-      csrf: () => this.generateCsrf(),
-    });
-    return this.type('text/html; charset=utf-8').send(html);
+    return this.type('text/html; charset=utf-8').send(this.render(template, data));
   });
 
   await app.register(helmet, {
@@ -102,7 +101,25 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies(config.baseUrl), path: '/' },
   });
   await app.register(formbody);
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+  // An empty JSON body (as some clients send with a bodiless POST) reads as {}; malformed JSON is a 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 5 * 1024 * 1024, files: 1 },
+    // Uploaded files arrive in the body as {filename, mimetype, data}.
+    onFile: async (part) => {
+      const file: UploadedFile = { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() };
+      (part as unknown as { value: UploadedFile }).value = file;
+    },
+  });
   await app.register(rateLimit, { global: false });
   await app.register(staticFiles, { root: path.join(root, 'public'), prefix: paths.assets, maxAge: '1h' });
   await app.register(staticFiles, {

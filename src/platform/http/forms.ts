@@ -23,3 +23,16 @@ export function pageNumber(value: unknown): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 && n < 1_000_000 ? n : 1;
 }
+
+/** A file from a multipart form. */
+export interface UploadedFile {
+  filename: string;
+  mimetype: string;
+  data: Buffer;
+}
+
+/** The uploaded file in a form field, if one was chosen. */
+export function uploadedFile(value: unknown): UploadedFile | undefined {
+  const f = value as UploadedFile | undefined;
+  return f && Buffer.isBuffer(f.data) && f.data.length ? f : undefined;
+}
