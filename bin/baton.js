@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The `baton` command: runs the TypeScript entry point through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// The `baton` command: runs the compiled dist/ when it is up to date (fast start), otherwise src/ through tsx.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from './freshness.js';
 
-register();
-const main = new URL('../src/main.ts', import.meta.url);
-await import(fileURLToPath(main));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (!isStale(root)) {
+  await import(pathToFileURL(path.join(root, 'dist/main.js')).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(path.join(root, 'src/main.ts')).href);
+}

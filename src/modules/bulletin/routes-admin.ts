@@ -69,13 +69,11 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       return reply.redirect(paths.adminEdition(id), 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return reply
-        .code(400)
-        .page('bulletin/views/admin-editions.njk', {
-          editions: await bulletin.editionsForEditor(db, req.actor),
-          values: body,
-          errors: formErrors(err.issues),
-        });
+      return reply.code(400).page('bulletin/views/admin-editions.njk', {
+        editions: await bulletin.editionsForEditor(db, req.actor),
+        values: body,
+        errors: formErrors(err.issues),
+      });
     }
   });
 

@@ -193,3 +193,32 @@ describe('editions API', () => {
     ).toBe(403);
   });
 });
+
+describe('editors’ pages', () => {
+  it('escape headings everywhere, including inside buttons', async () => {
+    const e = await bulletin.createEdition(database.db, editor, {
+      title: 'T',
+      month: '2023-06',
+      sections: [{ heading: '<img src=x onerror=alert(1)>', items: [{ heading: '<script>alert(2)</script>', body: 'b' }] }],
+    });
+    await addPerson(database.db, { email: 'ed@example.org', accessRole: 'editor' });
+    const ed = new TestClient(baton.app, database.db);
+    await ed.signIn('ed@example.org');
+    const page = await ed.get(`/admin/editions/${e.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toMatch(/<img src=x|<script>alert/);
+    expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('re-renders the edition page with the error summary when a form is refused', async () => {
+    const e = await bulletin.createEdition(database.db, editor, { title: 'T', month: '2023-06' });
+    await addPerson(database.db, { email: 'ed@example.org', accessRole: 'editor' });
+    const ed = new TestClient(baton.app, database.db);
+    await ed.signIn('ed@example.org');
+    const res = await ed.post(`/admin/editions/${e.id}/details`, { title: '', month: '2023-6' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('govuk-error-summary');
+    expect(res.body).toContain('Give the month as YYYY-MM');
+    expect((await bulletin.editionForEditor(database.db, editor, e.id)).edition.title).toBe('T');
+  });
+});

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../platform/root.js';
 import { count } from 'drizzle-orm';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { systemActor } from '../../platform/actor.js';
@@ -59,7 +59,7 @@ function slug(name: string) {
     .replace(/^-|-$/g, '');
 }
 
-const bulletinsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bulletins');
+const bulletinsDir = path.join(projectRoot, 'src/modules/demo/bulletins');
 
 /** Loads the demo network and the two seed bulletins into an empty database; does nothing if any organisation exists. */
 export async function loadDemoIfEmpty(db: Db): Promise<boolean> {

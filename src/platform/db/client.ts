@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 /** A Drizzle database or transaction: repos accept either. */
@@ -38,7 +34,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return openPglite(opts);
 }
 
+// Each driver is loaded only when used: PGlite's module is large, and a server deployment never needs it.
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle: drizzlePg } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -57,12 +56,15 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
 }
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const dir = path.join(opts.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
   let lock: DataDirLock | undefined;
   if (!opts.skipLock) lock = acquireDataDirLock(opts.dataDir);
   try {
-    const client = await PGlite.create(dir);
+    // PGlite's default 128 MB of shared buffers would be most of Baton's memory; a small network needs far less.
+    const client = await PGlite.create(dir, { postgresqlconf: ['shared_buffers = 16MB', 'work_mem = 4MB', 'wal_buffers = 1MB'] });
     const db = drizzlePglite(client) as unknown as Db;
     return {
       db,

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../root.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from './client.js';
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const dir = path.join(projectRoot, 'src/platform/db/migrations');
 
 /** Migration files in order, as {name, sql}. */
 function migrationFiles(): Array<{ name: string; body: string }> {

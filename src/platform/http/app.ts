@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../root.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -15,7 +15,7 @@ import { paths, withQuery } from './paths.js';
 import { createViews } from './views.js';
 import type { UploadedFile } from './forms.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = projectRoot;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../root.js';
 import nunjucks from 'nunjucks';
 import { paths } from './paths.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = projectRoot;
 
 /** The template environment: module views under src/modules, layouts here, and govuk-frontend's macros. */
 export function createViews(opts: { networkName: string; watch?: boolean }): nunjucks.Environment {
