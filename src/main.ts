@@ -12,6 +12,9 @@ import { buildBaton } from './server.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeReport, importBulletins } from './modules/bulletin/import.js';
+import { fillFromEditions, syncHandoffs } from './modules/rota/service.js';
+import { createScheduler } from './jobs.js';
+import { Mailer } from './platform/mail/mailer.js';
 
 /** Opens the configured database for a one-off command, runs the work, and closes it. */
 async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
@@ -111,14 +114,41 @@ function program(): Command {
           }
         }
         const reports = await importBulletins(db, systemActor(), inputs);
+        const filled = await fillFromEditions(db);
+        await syncHandoffs(db);
         for (const line of [...reports.map(describeReport), ...unreadable]) console.log(line);
         const failed = unreadable.length + reports.filter((r) => r.status === 'failed').length;
+        if (filled) console.log(`The rota gained ${filled} months from the introductions and hand-off lines.`);
         console.log(
           `${reports.filter((r) => r.status === 'created').length} imported, ${reports.filter((r) => r.status !== 'created' && r.status !== 'failed').length} unchanged or skipped, ${failed} failed.`,
         );
         if (failed) process.exitCode = 1;
       }),
     );
+
+  const jobs = cmd.command('jobs').description('scheduled work: reminders, notices, scheduled publication');
+  jobs
+    .command('run')
+    .description('run, once, everything due at a time (default now), then exit; safe to run as often as you like')
+    .option('--now <iso-time>', 'act as if it were this time, e.g. 2023-05-18T09:00:00Z')
+    .action((o: { now?: string }) => {
+      const now = o.now ? new Date(o.now) : new Date();
+      if (Number.isNaN(now.getTime()))
+        throw new ValidationError([
+          { field: '--now', message: `"${o.now}" is not a date and time; use ISO 8601, e.g. 2023-05-18T09:00:00Z` },
+        ]);
+      const config = loadConfig();
+      return withDatabase(config, async ({ db }) => {
+        const mailer = new Mailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom });
+        const report = await createScheduler(db, mailer, config).runDue(now, (what, err) =>
+          console.error(`${what} failed: ${(err as Error).message}`),
+        );
+        await mailer.deliverDue();
+        await mailer.stop();
+        console.log(`Jobs due at ${now.toISOString()}: ${report.done} done, ${report.failed} failed.`);
+        if (report.failed) process.exitCode = 1;
+      });
+    });
 
   const token = cmd.command('token').description('manage API tokens');
   token

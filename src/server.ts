@@ -17,9 +17,10 @@ import { apiDocsRoutes } from './platform/http/openapi.js';
 import { bulletinAdminRoutes } from './modules/bulletin/routes-admin.js';
 import { bulletinPublicRoutes } from './modules/bulletin/routes-public.js';
 import { bulletinApi } from './modules/bulletin/api.js';
-import { publishDueEditions } from './modules/bulletin/service.js';
 import { Ticker } from './platform/jobs/ticker.js';
-import { systemActor } from './platform/actor.js';
+import { createScheduler } from './jobs.js';
+import { rotaRoutes } from './modules/rota/routes.js';
+import { rotaApi } from './modules/rota/api.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
 export interface Baton {
@@ -36,6 +37,8 @@ export interface BuildOptions {
   prepare?: boolean;
   /** Log dev-outbox messages (default true). */
   logOutbox?: boolean;
+  /** Run the scheduler every 30 s (default true; tests drive it themselves). */
+  runJobs?: boolean;
 }
 
 /** Opens the database, migrates it, loads demo content if empty, and builds the app. */
@@ -68,23 +71,30 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         adminRoutes,
         bulletinPublicRoutes,
         bulletinAdminRoutes,
+        rotaRoutes,
         directoryApi,
         bulletinApi,
+        rotaApi,
         apiDocsRoutes,
       ],
     });
     mailer.start();
+    const scheduler = createScheduler(database.db, mailer, config);
+    const onError = (what: string, err: unknown) => app?.log.error({ err }, `${what} failed`);
     const ticker = new Ticker(
       [
         {
-          name: 'publish scheduled editions',
+          name: 'scheduler',
           everyMs: 30_000,
-          run: (now) => publishDueEditions(database.db, systemActor('scheduler'), now),
+          run: async (now) => {
+            const report = await scheduler.runDue(now, onError);
+            if (report.done) mailer.kick();
+          },
         },
       ],
-      (task, err) => app?.log.error({ err }, `${task} failed`),
+      onError,
     );
-    ticker.start();
+    if (opts.runJobs !== false) ticker.start();
     return {
       app,
       ctx,

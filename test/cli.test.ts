@@ -11,6 +11,9 @@ import { openDatabase, type Database } from '../src/platform/db/client.js';
 import { acquireDataDirLock } from '../src/platform/db/lock.js';
 import { actorForApiToken } from '../src/modules/auth/service.js';
 import { personByEmailForAuth } from '../src/modules/directory/service.js';
+import { assignSlot } from '../src/modules/rota/service.js';
+import { systemActor } from '../src/platform/actor.js';
+import { sql } from 'drizzle-orm';
 
 const run = promisify(execFile);
 const url = process.env.DATABASE_URL;
@@ -108,5 +111,42 @@ describe('npx baton', () => {
       lock.release();
     }
     expect((await baton('migrate')).code).toBe(0);
+  });
+
+  it('runs the jobs due at a given time once, however often it is run', async () => {
+    expect((await baton('migrate')).code).toBe(0);
+    expect((await baton('user', 'add', 'dcs@example.org', '--name', 'Dee Director', '--role', 'director')).code).toBe(0);
+    const db2 = await open();
+    try {
+      await assignSlot(db2.db, systemActor(), { month: '2031-06', person: 'dcs@example.org' });
+    } finally {
+      await db2.close();
+    }
+    const first = await baton('jobs', 'run', '--now', '2031-04-17T09:00:00Z');
+    expect(first.stdout).toContain('1 done, 0 failed');
+    expect((await baton('jobs', 'run', '--now', '2031-04-17T09:00:00Z')).stdout).toContain('0 done, 0 failed');
+    const bad = await baton('jobs', 'run', '--now', 'tomorrow');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a date and time');
+    if (url) {
+      // Two Baton processes on one PostgreSQL: the 7-day reminder goes once.
+      const both = await Promise.all([
+        baton('jobs', 'run', '--now', '2031-05-08T09:00:00Z'),
+        baton('jobs', 'run', '--now', '2031-05-08T09:00:00Z'),
+      ]);
+      expect(both.map((r) => r.code)).toEqual([0, 0]);
+    } else {
+      await baton('jobs', 'run', '--now', '2031-05-08T09:00:00Z');
+    }
+    const db3 = await open();
+    try {
+      const rows = (
+        await db3.query<{ subject: string }>(sql`SELECT subject FROM mail_messages WHERE to_address = 'dcs@example.org' ORDER BY id`)
+      ).map((r) => r.subject);
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toContain('Reminder');
+    } finally {
+      await db3.close();
+    }
   });
 });

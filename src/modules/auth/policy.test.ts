@@ -24,6 +24,8 @@ const EXPECTED: Record<Action, Role[]> = {
   'bulletin.publish': ['editor', 'admin'],
   'comment.create': ['member', 'director', 'editor', 'admin'],
   'comment.moderate': ['editor', 'admin'],
+  'rota.manage': ['editor', 'admin'],
+  'rota.viewOwn': ['director', 'editor', 'admin'],
 };
 
 describe('policy', () => {

@@ -22,6 +22,8 @@ export const RULES = {
   'bulletin.publish': (a: Actor) => atLeast(a.role, 'editor'),
   'comment.create': (a: Actor) => atLeast(a.role, 'member'),
   'comment.moderate': (a: Actor) => atLeast(a.role, 'editor'),
+  'rota.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'rota.viewOwn': (a: Actor) => atLeast(a.role, 'director'),
 } satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
 
 /** A named permission. */

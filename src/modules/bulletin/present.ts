@@ -28,6 +28,11 @@ export function presentEdition(tree: EditionTree) {
     ...edition,
     monthLabel: monthLabel(edition.month.slice(0, 7)),
     introHtml: renderMarkdown(edition.introBody),
+    // The hand-off line, unless the author already wrote one into their text.
+    handoffLine:
+      edition.handoffAuthor && !/next month/i.test(edition.introBody) && !edition.introBody.includes(edition.handoffAuthor)
+        ? `Next month ${edition.handoffAuthor}${edition.handoffOrganisation ? ` from ${edition.handoffOrganisation}` : ''} will be writing this introduction.`
+        : null,
     hasIntro: Boolean(edition.introBody.trim()),
     sections,
   };

@@ -97,6 +97,15 @@ export function listAllEditions(db: Db, limit = 200): Promise<Edition[]> {
   return db.select(editionColumns).from(editions).orderBy(desc(editions.month), desc(editions.id)).limit(limit);
 }
 
+/** Editions from a month (YYYY-MM-DD) on. */
+export function editionsFrom(db: Db, month: string): Promise<Edition[]> {
+  return db
+    .select(editionColumns)
+    .from(editions)
+    .where(sql`${editions.month} >= ${month}`)
+    .orderBy(asc(editions.month));
+}
+
 /** The newest edition before a month, for "start from last month". */
 export async function latestEditionBefore(db: Db, month: string): Promise<Edition | undefined> {
   const [row] = await db

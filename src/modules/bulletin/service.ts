@@ -223,3 +223,53 @@ export async function startFromPrevious(db: Db, actor: Actor, input: unknown): P
     : [];
   return createEdition(db, actor, { ...v, sections });
 }
+
+/** Each edition's month, introduction author and recorded hand-off, for the rota (from a month on, if given). */
+export async function editionAuthors(db: Db, fromMonth?: string) {
+  const all = fromMonth ? await repo.editionsFrom(db, `${fromMonth}-01`) : await repo.listAllEditions(db, 100_000);
+  return all.map((e) => ({
+    id: e.id,
+    month: e.month.slice(0, 7),
+    status: e.status,
+    author: e.introAuthor,
+    organisation: e.introOrganisation,
+    personId: e.introPersonId,
+    handoff: e.handoffAuthor ? { author: e.handoffAuthor, organisation: e.handoffOrganisation } : null,
+  }));
+}
+
+/** Records who writes next month's introduction on the editions of a month, so their introduction ends with the hand-off line. */
+export async function setHandoff(db: Db, month: string, handoff: { author: string; organisation: string | null } | null): Promise<number> {
+  let changed = 0;
+  for (const e of (await repo.listAllEditions(db, 100_000)).filter((x) => x.month.startsWith(month))) {
+    if (e.handoffAuthor === (handoff?.author ?? null) && e.handoffOrganisation === (handoff?.organisation ?? null)) continue;
+    await inTransaction(db, async (tx) => {
+      await repo.updateEdition(tx, e.id, { handoffAuthor: handoff?.author ?? null, handoffOrganisation: handoff?.organisation ?? null });
+      await touchEdition(tx, e.id);
+    });
+    changed++;
+  }
+  return changed;
+}
+
+/** Puts a submitted introduction into the edition of its month, starting that edition if there is none yet. */
+export async function placeIntroduction(
+  db: Db,
+  actor: Actor,
+  intro: { month: string; author: string; organisation: string | null; personId: number | null; body: string },
+): Promise<number> {
+  authorise(actor, 'bulletin.edit');
+  const existing = (await repo.listAllEditions(db, 100_000)).find((e) => e.month.startsWith(intro.month) && e.status !== 'published');
+  const id =
+    existing?.id ?? (await createEdition(db, actor, { title: `Regional Update – ${monthLabel(intro.month)}`, month: intro.month })).id;
+  await updateEdition(db, actor, id, {
+    introduction: {
+      author: intro.author,
+      organisation: intro.organisation,
+      personId: intro.personId,
+      body: intro.body,
+      signOff: 'Best wishes',
+    },
+  });
+  return id;
+}

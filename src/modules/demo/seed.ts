@@ -9,6 +9,7 @@ import { organisations } from '../directory/schema.js';
 import * as repo from '../directory/repo.js';
 import type { JobRole, OrganisationKind } from '../directory/schema.js';
 import { importBulletins } from '../bulletin/import.js';
+import { fillFromEditions } from '../rota/service.js';
 
 /** The network's member councils and trusts, and its partners. */
 export const DEMO_ORGANISATIONS: Array<[string, OrganisationKind]> = [
@@ -74,6 +75,7 @@ export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
       systemActor('demo loader'),
       files.map((f) => ({ name: f, text: fs.readFileSync(path.join(bulletinsDir, f), 'utf8') })),
     );
+    await fillFromEditions(db);
   }
   return loaded;
 }

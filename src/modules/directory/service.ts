@@ -243,3 +243,8 @@ export async function addOrUpdateUser(
   }
   return { person: await createPerson(db, actor, input), created: true };
 }
+
+/** Everyone who edits the bulletin (editors and admins), for notices such as an overdue introduction. */
+export async function editorsForNotices(db: Db) {
+  return (await repo.allPeople(db)).filter((p) => p.accessRole === 'editor' || p.accessRole === 'admin');
+}

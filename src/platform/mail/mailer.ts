@@ -11,6 +11,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** A calendar invitation (text/calendar), e.g. METHOD:REQUEST for a deadline. */
+  ical?: { method: string; content: string; filename: string };
 }
 
 /** Options for the mailer. */
@@ -50,6 +52,7 @@ export class Mailer {
       textBody: mail.text,
       htmlBody: mail.html,
       headers: mail.headers ?? {},
+      ical: mail.ical ?? null,
       status: this.transport ? 'queued' : 'outbox',
     });
     if (!this.transport) this.opts.onOutbox?.(mail);
@@ -114,7 +117,7 @@ export class Mailer {
         UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = now()
         WHERE id IN (SELECT id FROM mail_messages WHERE status = 'queued' AND next_attempt_at <= now()
                      ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-        RETURNING id, to_address, cc_address, subject, text_body, html_body, headers, attempts`,
+        RETURNING id, to_address, cc_address, subject, text_body, html_body, headers, ical, attempts`,
       );
       if (claimed.length === 0) return total;
       for (const row of claimed) await this.sendOne(row);
@@ -134,6 +137,7 @@ export class Mailer {
         text: row.text_body as string,
         html: row.html_body as string,
         headers: row.headers as Record<string, string>,
+        ...(row.ical ? { icalEvent: row.ical as { method: string; content: string; filename: string } } : {}),
       });
       await db.update(mailMessages).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(mailMessages.id, id));
     } catch (err) {

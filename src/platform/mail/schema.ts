@@ -12,6 +12,7 @@ export const mailMessages = pgTable('mail_messages', {
   textBody: text('text_body').notNull(),
   htmlBody: text('html_body').notNull(),
   headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+  ical: jsonb('ical').$type<{ method: string; content: string; filename: string } | null>(),
   status: text('status').$type<MailStatus>().notNull(),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
