@@ -16,6 +16,14 @@ const schema = z.object({
     .optional()
     .describe('SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525; unset keeps mail in the development outbox'),
   MAIL_FROM: z.string().default('Regional Network Team <network@baton.localhost>').describe('Sender of every email'),
+  MAIL_RATE: z.coerce.number().min(0).default(10).describe('Bulletin messages per second per process (0: no limit)'),
+  SMTP_POOL: z.coerce.number().int().min(1).max(50).default(5).describe('SMTP connections per process for bulletin sends'),
+  SEND_CLAIM_TIMEOUT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(300)
+    .describe('Seconds after which a bulletin message claimed by a process that died is sent again'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('Sign-in requests allowed per address per 15 minutes'),
 });
@@ -34,6 +42,9 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   signInRateLimit: number;
+  mailRate: number;
+  smtpPool: number;
+  sendClaimTimeoutMs: number;
 }
 
 /** Reads and validates the settings once; throws a readable error naming each bad variable. */
@@ -57,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    mailRate: e.MAIL_RATE,
+    smtpPool: e.SMTP_POOL,
+    sendClaimTimeoutMs: e.SEND_CLAIM_TIMEOUT * 1000,
   };
 }
 

@@ -7,6 +7,7 @@ import { publishDueEditions } from './modules/bulletin/service.js';
 import { overdueHandler, planReminders, reminderHandler } from './modules/rota/reminders.js';
 import { syncHandoffs } from './modules/rota/service.js';
 import { monthOf } from './modules/rota/dates.js';
+import { startDueSends } from './modules/mailing/sender.js';
 
 /** Every time-based job in Baton, on one scheduler: the server runs it every 30 s, `baton jobs run` once. */
 export function createScheduler(db: Db, mailer: Mailer, config: Config): Scheduler {
@@ -19,6 +20,9 @@ export function createScheduler(db: Db, mailer: Mailer, config: Config): Schedul
       await syncHandoffs(d, monthOf(new Date(now.getTime() - 62 * 86_400_000)));
     })
     .plan('introduction reminders', planReminders)
+    .plan('scheduled sends', async (d, now) => {
+      await startDueSends(d, now);
+    })
     .handle('rota.reminder', reminderHandler(ctx, config.mailFrom))
     .handle('rota.overdue', overdueHandler(ctx));
 }

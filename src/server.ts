@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
-import { getOrCreateSetting } from './platform/db/settings.js';
+import { resolveSecret } from './platform/secret.js';
 import { createHttpApp } from './platform/http/app.js';
 import type { AppContext } from './platform/http/context.js';
 import { Mailer } from './platform/mail/mailer.js';
@@ -21,11 +20,17 @@ import { Ticker } from './platform/jobs/ticker.js';
 import { createScheduler } from './jobs.js';
 import { rotaRoutes } from './modules/rota/routes.js';
 import { rotaApi } from './modules/rota/api.js';
+import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
+import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
+import { mailingApi } from './modules/mailing/api.js';
+import { SendWorker } from './modules/mailing/sender.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
 export interface Baton {
   app: FastifyInstance;
   ctx: AppContext;
+  /** The bulletin send worker (tests drive it with tick()). */
+  sender: SendWorker;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       await migrate(database);
       if (config.demo) await loadDemoIfEmpty(database.db);
     }
-    const secret = config.secret ?? (await getOrCreateSetting(database.db, 'cookie_secret', () => crypto.randomBytes(32).toString('hex')));
+    const secret = await resolveSecret(database.db, config);
     let app: FastifyInstance | undefined;
     const mailer = new Mailer({
       db: database.db,
@@ -61,7 +66,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
           ? undefined
           : (mail) => console.log(`\n--- Development outbox (no SMTP_URL): "${mail.subject}" to ${mail.to}\n${mail.text}\n---\n`),
     });
-    const ctx: AppContext = { config, database, db: database.db, mailer };
+    const ctx: AppContext = { config, database, db: database.db, mailer, secret };
     app = await createHttpApp(ctx, {
       cookieSecret: secret,
       modules: [
@@ -72,9 +77,12 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         bulletinPublicRoutes,
         bulletinAdminRoutes,
         rotaRoutes,
+        mailingPublicRoutes,
+        mailingAdminRoutes,
         directoryApi,
         bulletinApi,
         rotaApi,
+        mailingApi,
         apiDocsRoutes,
       ],
     });
@@ -94,12 +102,30 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       ],
       onError,
     );
-    if (opts.runJobs !== false) ticker.start();
+    const sender = new SendWorker({
+      db: database.db,
+      secret,
+      baseUrl: config.baseUrl,
+      networkName: config.networkName,
+      from: config.mailFrom,
+      smtpUrl: config.smtpUrl,
+      rate: config.mailRate,
+      pool: config.smtpPool,
+      staleAfterMs: config.sendClaimTimeoutMs,
+      outbox: mailer,
+      onError,
+    });
+    if (opts.runJobs !== false) {
+      ticker.start();
+      sender.start();
+    }
     return {
       app,
       ctx,
+      sender,
       close: async () => {
         await ticker.stop();
+        await sender.stop();
         await app!.close();
         await mailer.stop();
         if (!opts.database) await database.close();

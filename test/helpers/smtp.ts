@@ -14,6 +14,10 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** When set, each RCPT is answered with this code (e.g. 450 or 550). */
   reject: { code: number; message: string } | null;
+  /** Codes to answer for particular addresses. */
+  rejectFor: Map<string, { code: number; message: string }>;
+  /** Milliseconds to wait before accepting each message (to kill a sender mid-send). */
+  delayMs: number;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
@@ -25,6 +29,8 @@ export async function startSmtp(): Promise<TestSmtp> {
     url: '',
     received,
     reject: null,
+    rejectFor: new Map(),
+    delayMs: 0,
     async waitFor(count, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       while (received.length < count) {
@@ -37,19 +43,19 @@ export async function startSmtp(): Promise<TestSmtp> {
   };
   const server = new SMTPServer({
     authOptional: true,
+    size: 0,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(_address, _session, cb) {
-      if (state.reject) {
-        const err = Object.assign(new Error(state.reject.message), { responseCode: state.reject.code });
-        return cb(err);
-      }
+      const r = state.rejectFor.get(_address.address.toLowerCase()) ?? state.reject;
+      if (r) return cb(Object.assign(new Error(r.message), { responseCode: r.code }));
       cb();
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -66,5 +72,11 @@ export async function startSmtp(): Promise<TestSmtp> {
 
 /** Decodes a raw message's quoted-printable text part enough to read links and codes. */
 export function textOf(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const end = raw.indexOf('\r\n\r\n');
+  const headers = raw.slice(0, end).replace(/\r\n[ \t]+/g, ' ');
+  const body = raw
+    .slice(end)
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(headers + body, 'latin1').toString('utf8');
 }

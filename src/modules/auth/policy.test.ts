@@ -25,6 +25,8 @@ const EXPECTED: Record<Action, Role[]> = {
   'comment.create': ['member', 'director', 'editor', 'admin'],
   'comment.moderate': ['editor', 'admin'],
   'rota.manage': ['editor', 'admin'],
+  'mailing.manage': ['editor', 'admin'],
+  'mailing.send': ['editor', 'admin'],
   'rota.viewOwn': ['director', 'editor', 'admin'],
 };
 

@@ -23,6 +23,8 @@ export const RULES = {
   'comment.create': (a: Actor) => atLeast(a.role, 'member'),
   'comment.moderate': (a: Actor) => atLeast(a.role, 'editor'),
   'rota.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'mailing.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'mailing.send': (a: Actor) => atLeast(a.role, 'editor'),
   'rota.viewOwn': (a: Actor) => atLeast(a.role, 'director'),
 } satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
 

@@ -273,3 +273,10 @@ export async function placeIntroduction(
   });
   return id;
 }
+
+/** An edition with its contents for the email of a send (no permission check: the send was authorised when made). */
+export async function editionTreeForSend(db: Db, id: number): Promise<repo.EditionTree> {
+  const edition = await repo.getEdition(db, id);
+  if (!edition) throw new NotFoundError('Edition');
+  return repo.loadTree(db, edition);
+}

@@ -8,4 +8,6 @@ export interface AppContext {
   database: Database;
   db: Db;
   mailer: Mailer;
+  /** Signs cookies and links; shared by every process. */
+  secret: string;
 }

@@ -1,0 +1,208 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { stringify } from 'csv-stringify/sync';
+import type { AppContext } from '../../platform/http/context.js';
+import { ValidationError } from '../../platform/errors.js';
+import { formErrors, pageNumber } from '../../platform/http/forms.js';
+import { paths } from '../../platform/http/paths.js';
+import { authorise } from '../auth/policy.js';
+import { editionForEditor } from '../bulletin/service.js';
+import { JOB_ROLES, JOB_ROLE_LABELS } from '../directory/schema.js';
+import { listMemberOrganisations } from '../directory/service.js';
+import * as repo from './repo.js';
+import * as sends from './sends.js';
+import * as subs from './subscriptions.js';
+
+type Body = Record<string, string | string[] | undefined>;
+type Params = { Params: { id: string } };
+const PER_PAGE = 50;
+const asList = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
+
+/** The editors' pages for mailing lists, the email edition, and sends with their progress. */
+export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx;
+  const site = { baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName };
+
+  const listsPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) =>
+    reply.page('mailing/views/admin-lists.njk', { lists: await subs.allLists(db, req.actor), values: {}, ...extra });
+  app.get(paths.adminLists, async (req, reply) => listsPage(req, reply));
+  app.post(paths.adminLists, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    try {
+      await subs.createList(db, req.actor, {
+        name: body.name,
+        description: body.description,
+        public: body.public === 'yes',
+        requiresApproval: body.requiresApproval === 'yes',
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return listsPage(req, reply.code(400), { values: body, errors: formErrors(err.issues) });
+    }
+    return reply.redirect(paths.adminLists, 303);
+  });
+
+  const listPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
+    authorise(req.actor, 'mailing.manage');
+    const list = await repo.getList(db, Number(req.params.id) || 0);
+    if (!list) return reply.callNotFound();
+    const q = req.query as { q?: string; page?: string; status?: string };
+    const page = pageNumber(q.page);
+    const status = (
+      ['active', 'unsubscribed', 'unconfirmed', 'awaiting_approval'].includes(q.status ?? '') ? q.status : 'active'
+    ) as 'active';
+    const [subscribers, waiting] = await Promise.all([
+      repo.listSubscribers(db, list.id, { status, q: q.q?.trim() || undefined, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
+      repo.listSubscribers(db, list.id, { status: 'awaiting_approval', limit: 200, offset: 0 }),
+    ]);
+    return reply.page('mailing/views/admin-list.njk', {
+      list,
+      subscribers,
+      waiting: waiting.rows,
+      page,
+      perPage: PER_PAGE,
+      q: q.q ?? '',
+      status,
+      values: {},
+      ...extra,
+    });
+  };
+  app.get<Params>('/admin/lists/:id', listPage);
+  app.post<Params>('/admin/lists/:id', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const list = await repo.getList(db, Number(req.params.id) || 0);
+    try {
+      await subs.upsertSubscribers(
+        db,
+        req.actor,
+        {
+          lists: [list?.name ?? ''],
+          subscribers: [{ email: body.email, name: body.name, role: body.role, organisation: body.organisation }],
+        },
+        'editor',
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const issues = err.issues.map((i) => ({ ...i, field: i.field.replace(/^subscribers\[0\]\./, '') }));
+      return listPage(req, reply.code(400), { values: body, errors: formErrors(issues) });
+    }
+    return reply.redirect(paths.adminList(req.params.id), 303);
+  });
+  app.post<{ Params: { id: string; sub: string; decision: string } }>('/admin/lists/:id/requests/:sub/:decision', async (req, reply) => {
+    await subs.decideJoin(db, req.actor, Number(req.params.id) || 0, Number(req.params.sub) || 0, req.params.decision === 'approve');
+    return reply.redirect(paths.adminList(req.params.id), 303);
+  });
+  app.get<Params>('/admin/lists/:id/subscribers.csv', async (req, reply) => {
+    authorise(req.actor, 'mailing.manage');
+    const listId = Number(req.params.id) || 0;
+    const rows: string[] = [stringify([['email', 'name', 'role', 'organisation', 'status', 'since', 'bouncing']])];
+    for (const status of ['active', 'awaiting_approval', 'unconfirmed', 'unsubscribed'] as const) {
+      for (let offset = 0; ; offset += 5000) {
+        const page = await repo.listSubscribers(db, listId, { status, limit: 5000, offset });
+        rows.push(
+          stringify(
+            page.rows.map((r) => [
+              r.email,
+              r.name ?? '',
+              r.role ?? '',
+              r.organisation ?? '',
+              r.status,
+              r.since.toISOString(),
+              r.bouncing ? 'yes' : 'no',
+            ]),
+          ),
+        );
+        if (page.rows.length < 5000) break;
+      }
+    }
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="list-${listId}-subscribers.csv"`)
+      .send(rows.join(''));
+  });
+
+  const emailPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
+    const id = Number(req.params.id) || 0;
+    const tree = await editionForEditor(db, req.actor, id);
+    const [lists, history, orgs] = await Promise.all([
+      subs.allLists(db, req.actor),
+      sends.sendsOfEdition(db, req.actor, id),
+      listMemberOrganisations(db),
+    ]);
+    return reply.page('mailing/views/admin-email.njk', {
+      e: tree.edition,
+      lists,
+      history,
+      roles: JOB_ROLES.map((r) => ({ value: r, text: JOB_ROLE_LABELS[r] })),
+      organisations: orgs.map((o) => o.name),
+      values: {},
+      ...extra,
+    });
+  };
+  app.get<Params>('/admin/editions/:id/email', emailPage);
+  app.get<Params>('/admin/editions/:id/email/preview', async (req, reply) => {
+    const preview = await sends.emailPreview(db, req.actor, Number(req.params.id) || 0, site);
+    // The email's own inline styles need this one page to allow them; it runs no script.
+    return reply
+      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'")
+      .type('text/html; charset=utf-8')
+      .send(preview.html);
+  });
+  app.post<Params>('/admin/editions/:id/email/test', async (req, reply) => {
+    const to = await sends.sendTest(db, req.actor, Number(req.params.id) || 0, ctx.mailer, site);
+    return emailPage(req, reply, { notice: `A test has been sent to ${to}` });
+  });
+  app.post<Params>('/admin/editions/:id/email/send', async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    try {
+      const send = await sends.createSend(db, req.actor, Number(req.params.id) || 0, {
+        list: Number(body.list) || body.list,
+        segment: { roles: asList(body.roles), organisations: asList(body.organisations) },
+        scheduledAt: body.scheduledAt || null,
+      });
+      return reply.redirect(paths.adminSend(send.id), 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return emailPage(req, reply.code(400), { values: body, errors: formErrors(err.issues) });
+    }
+  });
+
+  app.get<Params>('/admin/sends/:id', async (req, reply) => {
+    const id = Number(req.params.id) || 0;
+    const p = await sends.progress(db, req.actor, id);
+    const q = req.query as { q?: string; status?: string; page?: string };
+    const page = pageNumber(q.page);
+    const rows = await sends.deliveries(db, req.actor, id, {
+      q: q.q?.trim() || undefined,
+      status: q.status || undefined,
+      limit: PER_PAGE,
+      offset: (page - 1) * PER_PAGE,
+    });
+    const live = p.status === 'sending' || p.status === 'queued';
+    return reply.page('mailing/views/admin-send.njk', {
+      p,
+      rows,
+      q: q.q ?? '',
+      status: q.status ?? '',
+      page,
+      live,
+      edition: (await editionForEditor(db, req.actor, p.send.editionId)).edition,
+    });
+  });
+  app.get<Params>('/admin/sends/:id/progress.json', async (req) => {
+    const p = await sends.progress(db, req.actor, Number(req.params.id) || 0);
+    return { status: p.status, total: p.total, sent: p.sent, failed: p.failed, waiting: p.waiting, percent: p.percent };
+  });
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    app.post<Params>(`/admin/sends/:id/${action}`, async (req, reply) => {
+      await sends.controlSend(db, req.actor, Number(req.params.id) || 0, action);
+      return reply.redirect(paths.adminSend(req.params.id), 303);
+    });
+  }
+  app.get<Params>('/admin/sends/:id/deliveries.csv', async (req, reply) => {
+    const csv = await sends.deliveriesCsv(db, req.actor, Number(req.params.id) || 0);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="send-${req.params.id}-recipients.csv"`)
+      .send(csv);
+  });
+}

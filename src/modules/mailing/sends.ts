@@ -1,0 +1,166 @@
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { inTransaction, type Db } from '../../platform/db/client.js';
+import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
+import type { Actor } from '../../platform/actor.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { paths } from '../../platform/http/paths.js';
+import { sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/service.js';
+import { authorise } from '../auth/policy.js';
+import { editionForEditor } from '../bulletin/service.js';
+import { bulletinSettings } from '../bulletin/public.js';
+import { personForAuth } from '../directory/service.js';
+import { personalise, renderEmailEdition } from './email.js';
+import * as repo from './repo.js';
+
+const sendInput = z.object({
+  list: z.union([z.number().int().positive(), z.string().trim().min(1)], { error: 'Choose a list' }),
+  segment: z.object({ roles: z.array(z.string()).max(20).optional(), organisations: z.array(z.string()).max(200).optional() }).default({}),
+  scheduledAt: z.coerce.date({ error: 'Enter a date and time' }).optional().nullable(),
+});
+
+/** Queues an edition to a list (or a segment of it), now or at a time; the worker resolves recipients when it starts. */
+export async function createSend(db: Db, actor: Actor, editionId: number, input: unknown): Promise<repo.Send> {
+  authorise(actor, 'mailing.send');
+  const v = parseOrThrow(sendInput, input);
+  const { edition } = await editionForEditor(db, actor, editionId);
+  if (edition.status !== 'published' && edition.status !== 'scheduled') {
+    throw new ValidationError([
+      { field: 'edition', message: 'Publish or schedule the edition before sending it: the email links to its web page' },
+    ]);
+  }
+  const list = typeof v.list === 'number' ? await repo.getList(db, v.list) : await repo.findList(db, v.list);
+  if (!list) throw new ValidationError([{ field: 'list', message: `No mailing list ${v.list}` }]);
+  if (v.scheduledAt && v.scheduledAt.getTime() < Date.now() - 60_000)
+    throw new ValidationError([{ field: 'scheduledAt', message: 'Choose a time in the future' }]);
+  return inTransaction(db, async (tx) => {
+    const send = await repo.insertSend(tx, {
+      editionId,
+      listId: list.id,
+      segment: v.segment,
+      scheduledAt: v.scheduledAt ?? null,
+      createdBy: actor.label,
+    });
+    await recordAudit(tx, actor, {
+      action: 'send.create',
+      entityType: 'send',
+      entityId: send.id,
+      summary: `${v.scheduledAt ? `Scheduled for ${v.scheduledAt.toISOString()}` : 'Queued'}: ${edition.title} to ${list.name}`,
+      data: v.segment,
+    });
+    return send;
+  });
+}
+
+/** A send's progress: its status and counts. */
+export async function progress(db: Db, actor: Actor, sendId: number) {
+  authorise(actor, 'mailing.send');
+  const send = await repo.getSend(db, sendId);
+  if (!send) throw new NotFoundError('Send');
+  const c = await repo.deliveryCounts(db, sendId);
+  const sent = c.sent ?? 0;
+  const failed = (c.failed ?? 0) + (c.bounced ?? 0);
+  const list = await repo.getList(db, send.listId);
+  return {
+    send,
+    listName: list?.name ?? '',
+    status: send.status,
+    total: send.total,
+    sent,
+    failed,
+    bounced: c.bounced ?? 0,
+    waiting: (c.pending ?? 0) + (c.sending ?? 0),
+    percent: send.total ? Math.floor(((sent + failed) / send.total) * 100) : send.status === 'done' ? 100 : 0,
+  };
+}
+
+const MOVES = {
+  pause: { from: ['sending', 'queued'], to: 'paused' },
+  resume: { from: ['paused'], to: 'sending' },
+  cancel: { from: ['queued', 'sending', 'paused'], to: 'cancelled' },
+} as const;
+
+/** Pauses, resumes or cancels a send; cancelling also stops every message not yet handed to SMTP. */
+export async function controlSend(db: Db, actor: Actor, sendId: number, action: keyof typeof MOVES): Promise<void> {
+  authorise(actor, 'mailing.send');
+  const move = MOVES[action];
+  await inTransaction(db, async (tx) => {
+    const send = await repo.getSend(tx, sendId);
+    if (!send) throw new NotFoundError('Send');
+    // A paused send that never started goes back to the queue, so the worker still resolves its recipients.
+    const to = action === 'resume' && !send.startedAt ? 'queued' : move.to;
+    if (
+      !(await repo.moveSend(tx, sendId, [...move.from], {
+        status: to,
+        pauseReason: action === 'pause' ? `Paused by ${actor.label}` : null,
+        consecutiveErrors: 0,
+        ...(action === 'cancel' ? { finishedAt: new Date() } : {}),
+      }))
+    ) {
+      throw new ValidationError([
+        {
+          field: 'status',
+          message: `A ${send.status} send cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`,
+        },
+      ]);
+    }
+    if (action === 'cancel')
+      await tx.execute(sql`UPDATE deliveries SET status = 'cancelled' WHERE send_id = ${sendId} AND status = 'pending'`);
+    await recordAudit(tx, actor, { action: `send.${action}`, entityType: 'send', entityId: sendId, summary: `Send ${sendId} ${to}` });
+  });
+}
+
+/** Sends of an edition, newest first, for the editors' page. */
+export function sendsOfEdition(db: Db, actor: Actor, editionId: number) {
+  authorise(actor, 'mailing.send');
+  return repo.sendsOf(db, editionId);
+}
+
+/** Per-recipient statuses of a send, searchable. */
+export function deliveries(db: Db, actor: Actor, sendId: number, opts: { q?: string; status?: string; limit: number; offset: number }) {
+  authorise(actor, 'mailing.send');
+  return repo.deliveriesOf(db, sendId, opts);
+}
+
+/** Per-recipient statuses of a send as CSV, read a page at a time. */
+export async function deliveriesCsv(db: Db, actor: Actor, sendId: number): Promise<string> {
+  authorise(actor, 'mailing.send');
+  const out: string[] = [stringify([['email', 'name', 'status', 'attempts', 'sent_at', 'last_error']])];
+  for (let offset = 0; ; offset += 5000) {
+    const rows = await repo.deliveriesOf(db, sendId, { limit: 5000, offset });
+    out.push(stringify(rows.map((r) => [r.email, r.name ?? '', r.status, r.attempts, r.sentAt?.toISOString() ?? '', r.lastError ?? ''])));
+    if (rows.length < 5000) return out.join('');
+  }
+}
+
+/** The email edition as a recipient would see it, personalised for the signed-in editor. */
+export async function emailPreview(db: Db, actor: Actor, editionId: number, opts: { baseUrl: string; networkName: string }) {
+  const tree = await editionForEditor(db, actor, editionId);
+  const rendered = await renderEmailEdition(tree, await bulletinSettings(db), {
+    ...opts,
+    webUrl: `${opts.baseUrl}${paths.viewInBrowser(tree.edition.slug)}`,
+  });
+  const me = actor.id != null && actor.kind === 'person' ? await personForAuth(db, actor.id) : undefined;
+  return {
+    subject: rendered.subject,
+    ...personalise(rendered, { name: me?.name ?? actor.label, unsubscribeUrl: `${opts.baseUrl}${paths.subscribe}` }),
+    to: me?.email,
+  };
+}
+
+/** Emails the edition to the signed-in editor, exactly as subscribers will get it. */
+export async function sendTest(
+  db: Db,
+  actor: Actor,
+  editionId: number,
+  mailer: Mailer,
+  opts: { baseUrl: string; networkName: string },
+): Promise<string> {
+  authorise(actor, 'mailing.send');
+  const preview = await emailPreview(db, actor, editionId, opts);
+  if (!preview.to) throw new ValidationError([{ field: 'to', message: 'Only a signed-in person can be sent a test' }]);
+  await mailer.queue(db, { to: preview.to, subject: `[Test] ${preview.subject}`, html: preview.html, text: preview.text });
+  mailer.kick();
+  return preview.to;
+}
