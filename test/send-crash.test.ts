@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../src/platform/db/client.js';
+import { systemActor } from '../src/platform/actor.js';
+import { createApiToken } from '../src/modules/auth/service.js';
+import * as bulletin from '../src/modules/bulletin/service.js';
+import { createSend } from '../src/modules/mailing/sends.js';
+import { upsertSubscribers } from '../src/modules/mailing/subscriptions.js';
+import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+
+// These tests run real Baton processes, as operators would, against the SMTP server in this process.
+const url = process.env.DATABASE_URL;
+const RECIPIENTS = 1500;
+const BATCH = 200; // the sender's claim size with no rate limit: the most a crash may resend
+let smtp: TestSmtp;
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function openPrepared(): Promise<Database> {
+  return url ? openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: '' }) : openDatabase({ dataDir: env.BATON_DATA_DIR!, skipLock: true });
+}
+
+/** Prepares a published edition, its subscribers and a queued send, then closes the database for the servers. */
+async function prepare(): Promise<{ sendId: number; token: string }> {
+  const database = await openPrepared();
+  try {
+    const editor = systemActor('test');
+    const { id } = await bulletin.createEdition(database.db, editor, { title: `Crash test ${crypto.randomUUID()}`, month: '2023-06', sections: [{ heading: 'News', body: 'Hello' }] });
+    await bulletin.transition(database.db, editor, id, 'publish');
+    const list = `List ${crypto.randomUUID()}`;
+    await upsertSubscribers(database.db, editor, { lists: [list], subscribers: Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `r${i}.${id}@example.org`, name: `R ${i}` })) });
+    const send = await createSend(database.db, editor, id, { list });
+    const { token } = await createApiToken(database.db, editor, { name: 'crash test', role: 'editor' });
+    return { sendId: send.id, token };
+  } finally {
+    await database.close();
+  }
+}
+
+async function startServer(): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/baton.js', 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SMTP_URL: smtp.url, MAIL_RATE: '0', SEND_CLAIM_TIMEOUT: '2', BATON_DEMO: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { child, base };
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, ms: number, what: string) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const status = async (base: string, token: string, sendId: number) =>
+  (await (await fetch(`${base}/api/v1/sends/${sendId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; sent: number; total: number };
+
+const receivedFor = (sendId: number, total: number) => {
+  const mine = smtp.received.map((m) => m.to[0]!).filter((to) => to.endsWith(`@example.org`));
+  return { all: mine.length, unique: new Set(mine).size, total, sendId };
+};
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  if (url) {
+    const schema = `crash_${crypto.randomBytes(5).toString('hex')}`;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`CREATE SCHEMA ${schema}`);
+    await c.end();
+    const u = new URL(url);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    env = { DATABASE_URL: u.toString() };
+    const { migrate } = await import('../src/platform/db/migrate.js');
+    const d = await openPrepared();
+    await migrate(d);
+    await d.close();
+    cleanup = async () => {
+      const c2 = new pg.Client({ connectionString: url });
+      await c2.connect();
+      await c2.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c2.end();
+    };
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-crash-'));
+    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+    env = { BATON_DATA_DIR: dir };
+    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await smtp.close();
+  await cleanup();
+});
+
+describe('a send survives its process', () => {
+  it('killed with SIGKILL mid-send and restarted, misses nobody and resends at most the batch in flight', async () => {
+    smtp.received.length = 0;
+    smtp.delayMs = 2;
+    const { sendId, token } = await prepare();
+    const first = await startServer();
+    await waitFor(() => smtp.received.length >= 300, 60_000, 'the first messages');
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const before = smtp.received.length;
+    expect(before).toBeLessThan(RECIPIENTS);
+    smtp.delayMs = 0;
+    const second = await startServer();
+    await waitFor(async () => (await status(second.base, token, sendId)).status === 'done', 90_000, 'the send to finish');
+    const s = await status(second.base, token, sendId);
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+    const r = receivedFor(sendId, RECIPIENTS);
+    expect(s).toMatchObject({ status: 'done', total: RECIPIENTS, sent: RECIPIENTS });
+    expect(r.unique).toBe(RECIPIENTS);
+    expect(r.all - RECIPIENTS).toBeLessThanOrEqual(BATCH);
+  }, 180_000);
+
+  it.skipIf(!url)('with two processes on one PostgreSQL, sends each message once', async () => {
+    smtp.received.length = 0;
+    smtp.delayMs = 1;
+    const { sendId, token } = await prepare();
+    const [a, b] = await Promise.all([startServer(), startServer()]);
+    await waitFor(async () => (await status(a.base, token, sendId)).status === 'done', 90_000, 'the send to finish');
+    for (const s of [a, b]) s.child.kill('SIGTERM');
+    const r = receivedFor(sendId, RECIPIENTS);
+    expect(r.unique).toBe(RECIPIENTS);
+    expect(r.all).toBe(RECIPIENTS);
+  }, 180_000);
+});
