@@ -34,7 +34,9 @@ function freePort(): Promise<number> {
 }
 
 async function openPrepared(): Promise<Database> {
-  return url ? openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: '' }) : openDatabase({ dataDir: env.BATON_DATA_DIR!, skipLock: true });
+  return url
+    ? openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: '' })
+    : openDatabase({ dataDir: env.BATON_DATA_DIR!, skipLock: true });
 }
 
 /** Prepares a published edition, its subscribers and a queued send, then closes the database for the servers. */
@@ -42,10 +44,17 @@ async function prepare(): Promise<{ sendId: number; token: string }> {
   const database = await openPrepared();
   try {
     const editor = systemActor('test');
-    const { id } = await bulletin.createEdition(database.db, editor, { title: `Crash test ${crypto.randomUUID()}`, month: '2023-06', sections: [{ heading: 'News', body: 'Hello' }] });
+    const { id } = await bulletin.createEdition(database.db, editor, {
+      title: `Crash test ${crypto.randomUUID()}`,
+      month: '2023-06',
+      sections: [{ heading: 'News', body: 'Hello' }],
+    });
     await bulletin.transition(database.db, editor, id, 'publish');
     const list = `List ${crypto.randomUUID()}`;
-    await upsertSubscribers(database.db, editor, { lists: [list], subscribers: Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `r${i}.${id}@example.org`, name: `R ${i}` })) });
+    await upsertSubscribers(database.db, editor, {
+      lists: [list],
+      subscribers: Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `r${i}.${id}@example.org`, name: `R ${i}` })),
+    });
     const send = await createSend(database.db, editor, id, { list });
     const { token } = await createApiToken(database.db, editor, { name: 'crash test', role: 'editor' });
     return { sendId: send.id, token };
@@ -57,7 +66,17 @@ async function prepare(): Promise<{ sendId: number; token: string }> {
 async function startServer(): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/baton.js', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SMTP_URL: smtp.url, MAIL_RATE: '0', SEND_CLAIM_TIMEOUT: '2', BATON_DEMO: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SMTP_URL: smtp.url,
+      MAIL_RATE: '0',
+      SEND_CLAIM_TIMEOUT: '2',
+      BATON_DEMO: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -82,7 +101,11 @@ async function waitFor(check: () => Promise<boolean> | boolean, ms: number, what
 }
 
 const status = async (base: string, token: string, sendId: number) =>
-  (await (await fetch(`${base}/api/v1/sends/${sendId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; sent: number; total: number };
+  (await (await fetch(`${base}/api/v1/sends/${sendId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    status: string;
+    sent: number;
+    total: number;
+  };
 
 const receivedFor = (sendId: number, total: number) => {
   const mine = smtp.received.map((m) => m.to[0]!).filter((to) => to.endsWith(`@example.org`));
@@ -146,15 +169,19 @@ describe('a send survives its process', () => {
     expect(r.all - RECIPIENTS).toBeLessThanOrEqual(BATCH);
   }, 180_000);
 
-  it.skipIf(!url)('with two processes on one PostgreSQL, sends each message once', async () => {
-    smtp.received.length = 0;
-    smtp.delayMs = 1;
-    const { sendId, token } = await prepare();
-    const [a, b] = await Promise.all([startServer(), startServer()]);
-    await waitFor(async () => (await status(a.base, token, sendId)).status === 'done', 90_000, 'the send to finish');
-    for (const s of [a, b]) s.child.kill('SIGTERM');
-    const r = receivedFor(sendId, RECIPIENTS);
-    expect(r.unique).toBe(RECIPIENTS);
-    expect(r.all).toBe(RECIPIENTS);
-  }, 180_000);
+  it.skipIf(!url)(
+    'with two processes on one PostgreSQL, sends each message once',
+    async () => {
+      smtp.received.length = 0;
+      smtp.delayMs = 1;
+      const { sendId, token } = await prepare();
+      const [a, b] = await Promise.all([startServer(), startServer()]);
+      await waitFor(async () => (await status(a.base, token, sendId)).status === 'done', 90_000, 'the send to finish');
+      for (const s of [a, b]) s.child.kill('SIGTERM');
+      const r = receivedFor(sendId, RECIPIENTS);
+      expect(r.unique).toBe(RECIPIENTS);
+      expect(r.all).toBe(RECIPIENTS);
+    },
+    180_000,
+  );
 });

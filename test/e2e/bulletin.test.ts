@@ -78,6 +78,9 @@ describe.runIf(run)('an editor builds and publishes an edition; a reader finds i
     await page.getByRole('link', { name: 'Back to editing' }).click();
     await page.getByRole('button', { name: 'Publish now' }).click();
     await expect(page.locator('.govuk-tag').first().textContent()).resolves.toBe('published');
+    await page.getByRole('link', { name: 'Email it to a list' }).click();
+    await expectAccessible(page);
+    await snap(page, 'email-send');
 
     const reader = await signIn('reader@example.org');
     await reader.goto(`${base}/updates`);

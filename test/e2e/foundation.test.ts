@@ -68,6 +68,12 @@ describe.runIf(run)('a person signs in through the emailed link and uses the dir
       '/admin/tokens',
       '/account',
       '/admin/people/import',
+      '/admin/lists',
+      '/admin/rota',
+      '/admin/jobs',
+      '/subscribe',
+      '/updates',
+      '/search?q=family',
     ]) {
       const res = await page.goto(`${base}${path}`);
       expect(res?.status(), path).toBe(200);

@@ -27,14 +27,12 @@ export function mailingPublicRoutes(app: FastifyInstance, ctx: AppContext): void
         await subs.requestJoin(join, body);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        return reply
-          .code(400)
-          .page('mailing/views/subscribe.njk', {
-            lists: await subs.publicLists(db),
-            roles,
-            values: body,
-            errors: formErrors(err.issues, { list: 'list' }),
-          });
+        return reply.code(400).page('mailing/views/subscribe.njk', {
+          lists: await subs.publicLists(db),
+          roles,
+          values: body,
+          errors: formErrors(err.issues, { list: 'list' }),
+        });
       }
       return reply.redirect(paths.subscribeCheck, 303);
     },

@@ -8,6 +8,7 @@ import { bulletinSettings } from '../bulletin/public.js';
 import { personalise, renderEmailEdition, type RenderedEdition } from './email.js';
 import * as repo from './repo.js';
 import { unsubscribeToken } from './subscriptions.js';
+import { buildRawTemplate, rawMessage, type RawTemplate } from './mime.js';
 
 /** How the sender works: where mail goes, how fast, and when it gives up. */
 export interface SenderOptions {
@@ -73,7 +74,7 @@ class Pace {
  */
 export class SendWorker {
   private transport?: Transporter;
-  private rendered = new Map<number, RenderedEdition>();
+  private rendered = new Map<number, { edition: RenderedEdition; raw: RawTemplate }>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopping = false;
@@ -152,24 +153,38 @@ export class SendWorker {
     }
   }
 
-  private async render(send: repo.Send): Promise<RenderedEdition> {
+  /** Renders the edition once per send (and its raw MIME template), then reuses it for every recipient. */
+  private async render(send: repo.Send): Promise<{ edition: RenderedEdition; raw: RawTemplate }> {
     let r = this.rendered.get(send.id);
     if (!r) {
       const tree = await editionTreeForSend(this.opts.db, send.editionId);
-      r = await renderEmailEdition(tree, await bulletinSettings(this.opts.db), {
+      const edition = await renderEmailEdition(tree, await bulletinSettings(this.opts.db), {
         baseUrl: this.opts.baseUrl,
         networkName: this.opts.networkName,
         webUrl: `${this.opts.baseUrl}${paths.viewInBrowser(tree.edition.slug)}`,
       });
+      const listName = (await repo.getList(this.opts.db, send.listId))?.name ?? 'Regional Update';
+      const raw = buildRawTemplate(edition, {
+        from: this.opts.from,
+        baseUrl: this.opts.baseUrl,
+        unsubscribePath: paths.unsubscribe('TOKEN'),
+        listId: `"${listName.replace(/"/g, '')}" <list-${send.listId}.${new URL(this.opts.baseUrl).hostname}>`,
+        mailbox: this.mailbox,
+      });
+      r = { edition, raw };
       this.rendered.set(send.id, r);
     }
     return r;
   }
 
+  private get mailbox(): string {
+    return /<([^>]+)>/.exec(this.opts.from)?.[1] ?? this.opts.from;
+  }
+
   /** The headers every bulletin carries, RFC 8058 one-click unsubscribe included. */
   private listHeaders(send: repo.Send, token: string, listName: string): Record<string, string> {
     const host = new URL(this.opts.baseUrl).hostname;
-    const mailbox = /<([^>]+)>/.exec(this.opts.from)?.[1] ?? this.opts.from;
+    const mailbox = this.mailbox;
     return {
       'List-Unsubscribe': `<${this.opts.baseUrl}${paths.unsubscribe(token)}>, <mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -180,11 +195,11 @@ export class SendWorker {
 
   private async deliver(
     send: repo.Send,
-    rendered: RenderedEdition,
+    rendered: { edition: RenderedEdition; raw: RawTemplate },
     batch: Array<{ id: number; subscriber_id: number; email: string; name: string | null; attempts: number }>,
   ) {
     const { db } = this.opts;
-    const listName = (await repo.getList(db, send.listId))?.name ?? 'Regional Update';
+    const host = new URL(this.opts.baseUrl).hostname;
     const sent: number[] = [];
     const retry: Array<{ id: number; error: string; attempts: number }> = [];
     const bounced: Array<{ id: number; subscriberId: number; error: string }> = [];
@@ -195,18 +210,11 @@ export class SendWorker {
         await this.pace.wait();
         if (paused) return retry.push({ id: d.id, error: 'send paused', attempts: d.attempts - 1 });
         const token = unsubscribeToken(this.opts.secret, d.subscriber_id, send.listId);
-        const body = personalise(rendered, { name: d.name, unsubscribeUrl: `${this.opts.baseUrl}${paths.unsubscribe(token)}` });
-        const message = {
-          from: this.opts.from,
-          to: d.name ? { name: d.name, address: d.email } : d.email,
-          subject: rendered.subject,
-          html: body.html,
-          text: body.text,
-          headers: this.listHeaders(send, token, listName),
-        };
         try {
-          if (this.transport) await this.transport.sendMail(message);
-          else await this.toOutbox(send.id, message);
+          if (this.transport) {
+            const raw = rawMessage(rendered.raw, { email: d.email, name: d.name, token, messageId: `send-${send.id}-${d.id}@${host}` });
+            await this.transport.sendMail({ envelope: { from: this.mailbox, to: [d.email] }, raw });
+          } else await this.toOutbox(send, rendered.edition, d, token);
           sent.push(d.id);
           consecutive = 0;
         } catch (err) {
@@ -244,26 +252,19 @@ export class SendWorker {
     });
   }
 
-  private async toOutbox(
-    sendId: number,
-    message: {
-      to: string | { name: string; address: string };
-      subject: string;
-      html: string;
-      text: string;
-      headers: Record<string, string>;
-    },
-  ) {
-    const n = this.outboxCount.get(sendId) ?? 0;
-    this.outboxCount.set(sendId, n + 1);
+  /** Without SMTP: keeps the first messages of a send in the development outbox, to read as recipients would. */
+  private async toOutbox(send: repo.Send, rendered: RenderedEdition, d: { email: string; name: string | null }, token: string) {
+    const n = this.outboxCount.get(send.id) ?? 0;
+    this.outboxCount.set(send.id, n + 1);
     if (n >= OUTBOX_SAMPLE || !this.opts.outbox) return;
-    const to = typeof message.to === 'string' ? message.to : message.to.address;
+    const body = personalise(rendered, { name: d.name, unsubscribeUrl: `${this.opts.baseUrl}${paths.unsubscribe(token)}` });
+    const listName = (await repo.getList(this.opts.db, send.listId))?.name ?? 'Regional Update';
     await this.opts.outbox.queue(this.opts.db, {
-      to,
-      subject: message.subject,
-      text: message.text,
-      html: message.html,
-      headers: message.headers,
+      to: d.email,
+      subject: rendered.subject,
+      text: body.text,
+      html: body.html,
+      headers: this.listHeaders(send, token, listName),
     });
   }
 
