@@ -30,3 +30,9 @@ describe('markdown', () => {
     expect(renderMarkdown(escapeMarkdown('# not a heading'))).not.toContain('<h1');
   });
 });
+
+describe('markdownToText', () => {
+  it('keeps paragraphs apart and list items marked', () => {
+    expect(markdownToText('One para.\n\nTwo para.\n\n- a\n- b')).toBe('One para.\n\nTwo para.\n\n- a\n- b');
+  });
+});
