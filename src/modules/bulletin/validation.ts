@@ -1,15 +1,5 @@
 import { z } from 'zod';
-
-const text = (max: number, message = 'Enter some text') =>
-  z.string({ error: message }).trim().min(1, message).max(max, `Must be ${max} characters or fewer`);
-const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Must be ${max} characters or fewer`)
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null));
+import { optionalText as optional, requiredText as text } from '../../platform/validation.js';
 
 /** A month as YYYY-MM. */
 export const monthField = z

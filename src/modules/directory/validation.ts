@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
+import { optionalText, requiredText } from '../../platform/validation.js';
 import { JOB_ROLES, OFFICES, ORGANISATION_KINDS } from './schema.js';
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Must be ${max} characters or fewer`)
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null));
 
 /** An email address, trimmed and lower-cased. */
 export const emailField = z
@@ -30,7 +22,7 @@ const optionalEmail = z
 
 /** A new or changed organisation. */
 export const organisationInput = z.object({
-  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Must be 200 characters or fewer'),
+  name: requiredText(200, 'Enter a name'),
   kind: z.enum(ORGANISATION_KINDS, { error: 'Choose council, trust, partner or network' }),
 });
 /** Organisation input after validation. */
@@ -38,7 +30,7 @@ export type OrganisationInput = z.output<typeof organisationInput>;
 
 /** A new or changed person; organisation is an id or the exact name of an existing organisation. */
 export const personInput = z.object({
-  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Must be 200 characters or fewer'),
+  name: requiredText(200, 'Enter a name'),
   email: emailField,
   jobTitle: optionalText(200),
   organisation: z

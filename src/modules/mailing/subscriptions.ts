@@ -9,25 +9,20 @@ import { recordAudit } from '../audit/service.js';
 import { authorise } from '../auth/policy.js';
 import { hashToken, newToken, signParts, verifyParts } from '../auth/tokens.js';
 import { emailField } from '../directory/validation.js';
+import { optionalText } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 /** Who a subscription change came from, for the consent record. */
 export type ConsentSource = 'form' | 'confirm-link' | 'one-click' | 'unsubscribe-page' | 'editor' | 'api' | 'import';
 
-const optionalText = z
-  .string()
-  .trim()
-  .max(200)
-  .optional()
-  .nullable()
-  .transform((v) => (v ? v : null));
+const optional200 = optionalText(200);
 
 /** A subscriber as the join form, the editors and the API describe one. */
 export const subscriberInput = z.object({
   email: emailField,
-  name: optionalText,
-  role: optionalText,
-  organisation: optionalText,
+  name: optional200,
+  role: optional200,
+  organisation: optional200,
 });
 
 /** Creates a mailing list. */
@@ -36,7 +31,7 @@ export async function createList(db: Db, actor: Actor, input: unknown): Promise<
   const v = parseOrThrow(
     z.object({
       name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(100),
-      description: optionalText,
+      description: optional200,
       public: z.boolean().default(true),
       requiresApproval: z.boolean().default(false),
     }),

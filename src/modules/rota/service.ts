@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
-import type { Actor } from '../../platform/actor.js';
+import { systemActor, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
 import { authorise } from '../auth/policy.js';
 import { editionAuthors, monthLabel, setHandoff } from '../bulletin/service.js';
@@ -147,33 +147,19 @@ export async function fairness(db: Db, actor: Actor, today = new Date()) {
 
 /** Fills the rota's past from editions: each edition's author for its month, its hand-off line for the month after. */
 export async function fillFromEditions(db: Db): Promise<number> {
+  const people = new Map(
+    (await searchPeople(db, systemActor('rota'), { limit: 10_000, offset: 0 })).rows.map((p) => [p.name.toLowerCase(), p.id]),
+  );
   let added = 0;
-  const people = new Map<string, { id: number; org: string | null }>();
   for (const e of await editionAuthors(db)) {
     const entries: Array<{ month: string; author: string; organisation: string | null; personId: number | null }> = [];
     if (e.author) entries.push({ month: e.month, author: e.author, organisation: e.organisation, personId: e.personId });
     if (e.handoff)
       entries.push({ month: nextMonth(e.month), author: e.handoff.author, organisation: e.handoff.organisation, personId: null });
     for (const x of entries) {
-      if (x.personId == null) {
-        if (!people.size)
-          for (const p of (
-            await searchPeople(
-              db,
-              { kind: 'system', id: null, label: 'rota', role: 'admin', organisationId: null },
-              { limit: 10_000, offset: 0 },
-            )
-          ).rows)
-            people.set(p.name.toLowerCase(), { id: p.id, org: p.organisationName });
-        x.personId = people.get(x.author.toLowerCase())?.id ?? null;
-      }
+      const personId = x.personId ?? people.get(x.author.toLowerCase()) ?? null;
       if (
-        await repo.insertSlotIfMissing(db, {
-          month: monthStart(x.month),
-          personId: x.personId,
-          authorName: x.author,
-          organisationName: x.organisation,
-        })
+        await repo.insertSlotIfMissing(db, { month: monthStart(x.month), personId, authorName: x.author, organisationName: x.organisation })
       )
         added++;
     }

@@ -62,7 +62,10 @@ export function escapeMarkdown(text: string): string {
 /** Plain text of Markdown, for search and for the text part of emails. */
 export function markdownToText(source: string): string {
   // Paragraphs stay apart by a blank line and list items keep their dash, as a reader of plain text expects.
-  const html = md.render(source).replace(/<li>/g, '<li>- ').replace(/<\/(p|h[1-6]|blockquote|ul|ol)>\n/g, '</$1>\n\n');
+  const html = md
+    .render(source)
+    .replace(/<li>/g, '<li>- ')
+    .replace(/<\/(p|h[1-6]|blockquote|ul|ol)>\n/g, '</$1>\n\n');
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
