@@ -10,6 +10,7 @@ import * as repo from '../directory/repo.js';
 import type { JobRole, OrganisationKind } from '../directory/schema.js';
 import { importBulletins } from '../bulletin/import.js';
 import { fillFromEditions } from '../rota/service.js';
+import { upsertSubscribers } from '../mailing/subscriptions.js';
 
 /** The network's member councils and trusts, and its partners. */
 export const DEMO_ORGANISATIONS: Array<[string, OrganisationKind]> = [
@@ -76,6 +77,17 @@ export async function loadDemoIfEmpty(db: Db): Promise<boolean> {
       files.map((f) => ({ name: f, text: fs.readFileSync(path.join(bulletinsDir, f), 'utf8') })),
     );
     await fillFromEditions(db);
+    // The bulletin's audience: the directors, assistant directors and heads of service of the demo councils.
+    const audience = (await repo.allPeople(db)).filter((p) => ['director', 'assistant-director', 'head-of-service'].includes(p.jobRole));
+    await upsertSubscribers(
+      db,
+      systemActor('demo loader'),
+      {
+        lists: ['Regional Update'],
+        subscribers: audience.map((p) => ({ email: p.email, name: p.name, role: p.jobRole, organisation: p.organisationName })),
+      },
+      'import',
+    );
   }
   return loaded;
 }
