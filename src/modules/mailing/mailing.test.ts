@@ -316,3 +316,42 @@ describe('subscribers and sends API', () => {
     });
   });
 });
+
+describe('the join page', () => {
+  it('lists the public lists', async () => {
+    await subs.createList(database.db, editor, { name: 'Regional Update', description: 'The monthly bulletin' });
+    await subs.createList(database.db, editor, { name: 'Hidden', public: false });
+    const res = await baton.app.inject({ method: 'GET', url: '/subscribe' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('The monthly bulletin');
+    expect(res.body).not.toContain('Hidden');
+    expect((await baton.app.inject({ method: 'GET', url: '/subscribe?list=1' })).body).toMatch(/value="1" checked/);
+  });
+});
+
+describe('the editors’ sending pages', () => {
+  it('show the lists, start a send from the form, and show its progress', async () => {
+    const id = await edition();
+    await subscribers(2);
+    await addPerson(database.db, { email: 'ed@example.org', accessRole: 'editor' });
+    const ed = new TestClient(baton.app, database.db);
+    await ed.signIn('ed@example.org');
+    const page = await ed.get(`/admin/editions/${id}/email`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Regional Update (2 subscribers)');
+    const listId = /name="list" type="radio" value="(\d+)"/.exec(page.body)![1]!;
+    const none = await ed.post(`/admin/editions/${id}/email/send`, {});
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('govuk-error-summary');
+    const sent = await ed.post(`/admin/editions/${id}/email/send`, { list: listId });
+    expect(sent.statusCode).toBe(303);
+    const progress = await ed.get(String(sent.headers.location));
+    expect(progress.statusCode).toBe(200);
+    expect(progress.body).toContain('<progress');
+    expect((await ed.get(`${sent.headers.location}/deliveries.csv`)).body.split('\n')[0]).toBe(
+      'email,name,status,attempts,sent_at,last_error',
+    );
+    expect((await ed.post(`/admin/editions/${id}/email/test`)).body).toContain('A test has been sent to ed@example.org');
+    expect((await ed.get(`/admin/editions/${id}/email/preview`)).body).toContain('Dear ed,');
+  });
+});
