@@ -179,6 +179,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
     const live = p.status === 'sending' || p.status === 'queued';
     return reply.page('mailing/views/admin-send.njk', {
+      usesSmtp: ctx.mailer.usesSmtp,
       p,
       rows,
       q: q.q ?? '',

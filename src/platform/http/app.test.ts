@@ -120,3 +120,17 @@ describe('the web app', () => {
     expect((await call()).statusCode).toBe(401);
   });
 });
+
+describe('paged lists', () => {
+  it('show one page when everything fits on it', async () => {
+    await addPerson(database.db, { email: 'admin@example.org', accessRole: 'admin' });
+    const admin = new TestClient(baton.app, database.db);
+    await admin.signIn('admin@example.org');
+    const outbox = await admin.get('/admin/outbox');
+    expect(outbox.body).not.toContain('Page 1 of');
+    const id = /\/admin\/outbox\/(\d+)/.exec(outbox.body)![1]!;
+    const html = await admin.get(`/admin/outbox/${id}/html`);
+    expect(html.body).toContain('Sign in');
+    expect(String(html.headers['content-security-policy'])).toContain("default-src 'none'");
+  });
+});

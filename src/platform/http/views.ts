@@ -23,6 +23,11 @@ export function createViews(opts: { networkName: string; watch?: boolean }): nun
       ? d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' })
       : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
   });
+  env.addFilter('month', (value: string | null) => {
+    if (!value) return '';
+    const d = new Date(`${value.slice(0, 7)}-01T12:00:00Z`);
+    return d.toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  });
   env.addFilter('isoDateTime', (value: Date | string | null) => (value ? new Date(value).toISOString() : ''));
   return env;
 }
