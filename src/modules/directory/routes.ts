@@ -56,7 +56,16 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     let people = null;
     const page = pageNumber(q.page);
     if (can(req.actor, 'directory.view')) {
-      people = await directory.searchPeople(db, req.actor, { q: q.q?.trim() || undefined, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+      const found = await directory.searchPeople(db, req.actor, {
+        q: q.q?.trim() || undefined,
+        limit: PER_PAGE,
+        offset: (page - 1) * PER_PAGE,
+      });
+      // A director may edit the people of their own organisation; the link shows where they may.
+      people = {
+        ...found,
+        rows: found.rows.map((p) => ({ ...p, canEdit: can(req.actor, 'person.edit', { organisationId: p.organisationId }) })),
+      };
     }
     return reply.page('directory/views/directory.njk', {
       members,

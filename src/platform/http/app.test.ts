@@ -134,3 +134,26 @@ describe('paged lists', () => {
     expect(String(html.headers['content-security-policy'])).toContain("default-src 'none'");
   });
 });
+
+describe('a director', () => {
+  it('edits the people of their own organisation from the directory, and no one else', async () => {
+    await addPerson(database.db, { email: 'dcs@example.org', accessRole: 'director', org: 'Solihull', name: 'Dee Director' });
+    const own = await addPerson(database.db, { email: 'tm@example.org', org: 'Solihull', name: 'Tam Manager', role: 'team-manager' });
+    const other = await addPerson(database.db, { email: 'x@example.org', org: 'Dudley', name: 'Xander Other', role: 'team-manager' });
+    const dcs = new TestClient(baton.app, database.db);
+    await dcs.signIn('dcs@example.org');
+    const page = await dcs.get('/directory');
+    expect(page.body).toContain(`href="/admin/people/${own.id}"`);
+    expect(page.body).not.toContain(`href="/admin/people/${other.id}"`);
+    const saved = await dcs.post(`/admin/people/${own.id}`, {
+      name: 'Tam Manager',
+      email: 'tm@example.org',
+      role: 'team-manager',
+      organisation: String(own.organisationId),
+      jobTitle: 'Team Manager, Front Door',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect((await dcs.post(`/admin/people/${other.id}`, { name: 'Hacked', email: 'x@example.org', role: 'other' })).statusCode).toBe(403);
+    expect((await dcs.get('/admin/people')).statusCode).toBe(403);
+  });
+});
