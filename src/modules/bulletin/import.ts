@@ -48,7 +48,7 @@ export async function importBulletins(db: Db, actor: Actor, files: Array<{ name:
     }
     try {
       const parsed = parseBulletin(file.text, { organisations });
-      const clash = (await repo.listAllEditions(db, 100_000)).find((e) => e.title === parsed.title && e.month.startsWith(parsed.month));
+      const clash = (await repo.editionsOfMonth(db, `${parsed.month}-01`)).find((e) => e.title === parsed.title);
       if (clash) {
         reports.push({
           file: file.name,

@@ -241,7 +241,7 @@ export async function editionAuthors(db: Db, fromMonth?: string) {
 /** Records who writes next month's introduction on the editions of a month, so their introduction ends with the hand-off line. */
 export async function setHandoff(db: Db, month: string, handoff: { author: string; organisation: string | null } | null): Promise<number> {
   let changed = 0;
-  for (const e of (await repo.listAllEditions(db, 100_000)).filter((x) => x.month.startsWith(month))) {
+  for (const e of await repo.editionsOfMonth(db, `${month}-01`)) {
     if (e.handoffAuthor === (handoff?.author ?? null) && e.handoffOrganisation === (handoff?.organisation ?? null)) continue;
     await inTransaction(db, async (tx) => {
       await repo.updateEdition(tx, e.id, { handoffAuthor: handoff?.author ?? null, handoffOrganisation: handoff?.organisation ?? null });
@@ -259,7 +259,7 @@ export async function placeIntroduction(
   intro: { month: string; author: string; organisation: string | null; personId: number | null; body: string },
 ): Promise<number> {
   authorise(actor, 'bulletin.edit');
-  const existing = (await repo.listAllEditions(db, 100_000)).find((e) => e.month.startsWith(intro.month) && e.status !== 'published');
+  const existing = (await repo.editionsOfMonth(db, `${intro.month}-01`)).find((e) => e.status !== 'published');
   const id =
     existing?.id ?? (await createEdition(db, actor, { title: `Regional Update – ${monthLabel(intro.month)}`, month: intro.month })).id;
   await updateEdition(db, actor, id, {
