@@ -94,3 +94,31 @@ describe('parseBulletin on bulletins shaped otherwise', () => {
     expect(() => parseBulletin('Just some notes\n\nwith no date')).toThrow(/month and year/);
   });
 });
+
+describe('parseBulletin on more shapes', () => {
+  it('reads a sign-off with the name on the same line and a role line under it', () => {
+    const b = parseBulletin(
+      'Regional Update – March 2024\n\nThank you all for a busy month.\n\nKind regards, Sam Patel\n\nDirector of Children’s Services, Coventry\n\nKey dates:\n\nThe network meets.\n\nNews:\n\nMore.',
+      { organisations: councils },
+    );
+    expect(b.introduction).toMatchObject({ author: 'Sam Patel', signOff: 'Kind regards', organisation: 'Coventry' });
+    expect(b.sections.map((s) => s.heading)).toEqual(['Key dates', 'News']);
+  });
+
+  it('reads hand-off lines written other ways', () => {
+    const a = parseBulletin(
+      "Regional Update – May 2024\n\nHello.\n\nNext month's introduction will be written by Jo Britton from Telford and Wrekin.\n\nNews:\n\nx\n\nMore:\n\ny",
+    );
+    expect(a.handoff).toEqual({ author: 'Jo Britton', organisation: 'Telford and Wrekin' });
+    const b = parseBulletin(
+      'Regional Update – June 2024\n\nHello.\n\nTina Russell from Worcestershire will be writing next month.\n\nNews:\n\nx\n\nMore:\n\ny',
+    );
+    expect(b.handoff).toEqual({ author: 'Tina Russell', organisation: 'Worcestershire' });
+  });
+
+  it('dates an end-of-year message without a month in its heading', () => {
+    const b = parseBulletin('Regional Update – Christmas 2023\n\nAs the year ends, thank you.\n\nBest wishes\n\nJenny Turnross');
+    expect(b.month).toBe('2023-12');
+    expect(b.introduction.author).toBe('Jenny Turnross');
+  });
+});

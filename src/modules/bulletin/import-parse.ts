@@ -29,13 +29,20 @@ const CHROME = [
 ];
 const SIGN_OFF =
   /^(best wishes|kind regards|warm(est)? (regards|wishes)|many thanks|with (many )?thanks|best regards|regards|with best wishes|all the best|thank you|yours sincerely)[,.!]?$/i;
+const SIGN_OFF_WITH_NAME =
+  /^(best wishes|kind regards|warm(?:est)? (?:regards|wishes)|many thanks|best regards|with best wishes|all the best),\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\.?$/i;
+const ROLE_LINE = /\b(director|chair|chief|executive|council|trust|sponsor|lead|head of)\b/i;
 const BULLET = /^\s*(?:[·•▪◦‣●*–-]|o(?=\s)|\d+[.)])\s+/;
 const DETAIL = /^(date|time|times|venue|location|where|when|cost|price|audience|address)\b\s*[:,;–-]?\s*\S/i;
 const SENTENCE_START =
   /^(please|if|for (more|further)|you|we|they|this|these|it|more information|details|click|contact|see|watch|find|as|thank|i|our|there)\b/i;
 const FORWARDING = /circulated electronically|secondary recipients|forward (the|this) (document|bulletin|update)/i;
 const FOOTER = /additions to the mailing list|to be added to the (mailing|distribution) list/i;
+const NAME = `([A-Z][\\w'’-]+(?:\\s+[A-Z][\\w'’-]+){0,3})`;
+const ORG = `(?:the\\s+)?([A-Z][\\w&'’-]*(?:\\s+(?:and\\s+|of\\s+)?[A-Z][\\w&'’-]*){0,5})`;
 const HANDOFF = [
+  new RegExp(`[Nn]ext month[’']s introduction will be (?:written|provided) by\\s+${NAME}\\s+(?:from|of|at)\\s+${ORG}`),
+  new RegExp(`${NAME}\\s+(?:from|of|at)\\s+${ORG}\\s+will be writing (?:next month|the next|this introduction next month)`),
   /[Nn]ext month,?\s+(?:the introduction will be written by\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+(?:from|of|at)\s+(?:the\s+)?([A-Z][\w&'’-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w&'’-]*){0,5})/,
   /pass(?:ing)?\s+the\s+baton\s+(?:on\s+)?to\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+(?:from|of|at)\s+(?:the\s+)?([A-Z][\w&'’-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w&'’-]*){0,5})/,
 ];
@@ -57,6 +64,13 @@ function monthOf(line: string): string | null {
   if (!m) return null;
   const idx = MONTHS.findIndex((name) => name.startsWith(m[1]!.toLowerCase().slice(0, 3)));
   return `${m[2]}-${String(idx + 1).padStart(2, '0')}`;
+}
+
+/** The month of a heading that names a season instead ("Christmas 2022", "New Year 2023"). */
+function seasonOf(line: string): string | null {
+  const m = /\b(christmas|festive|end of (?:the )?year|year[- ]end|winter|new year)\b[^\d]*(\d{4})\b/i.exec(line);
+  if (!m) return null;
+  return /new year/i.test(m[1]!) ? `${m[2]}-01` : /winter/i.test(m[1]!) ? `${m[2]}-12` : `${m[2]}-12`;
 }
 
 const isBullet = (l: string) => BULLET.test(l) || DETAIL.test(l.trim());
@@ -128,10 +142,10 @@ function toMarkdown(lines: string[]): string {
 export function parseBulletin(text: string, opts: { organisations?: string[] } = {}): ParsedBulletin {
   const lines = cleanLines(text).filter((l) => l.trim() !== '');
   if (!lines.length) throw new BulletinParseError('the file is empty');
-  const titleIdx = lines.slice(0, 5).findIndex((l) => monthOf(l) && l.trim().length <= 120);
+  const titleIdx = lines.slice(0, 5).findIndex((l) => (monthOf(l) || seasonOf(l)) && l.trim().length <= 120);
   if (titleIdx < 0) throw new BulletinParseError('no heading with a month and year (like "Regional Update – May 2022") in the first lines');
   const title = lines[titleIdx]!.trim().replace(/\s+/g, ' ');
-  const month = monthOf(title)!;
+  const month = monthOf(title) ?? seasonOf(title)!;
   let rest = lines.slice(titleIdx + 1);
 
   let forwardingNote: string | null = null;
@@ -144,14 +158,28 @@ export function parseBulletin(text: string, opts: { organisations?: string[] } =
   });
 
   // The introduction runs to the sign-off ("Best wishes" and a name), or, without one, to the first heading.
-  let introEnd = rest.findIndex((l, i) => SIGN_OFF.test(l.trim()) && looksLikeName(rest[i + 1]));
+  let introEnd = rest.findIndex((l, i) => (SIGN_OFF.test(l.trim()) && looksLikeName(rest[i + 1])) || SIGN_OFF_WITH_NAME.test(l.trim()));
   let author: string | null = null;
   let signOff: string | null = null;
+  let authorRole: string | null = null;
   let bodyStart: number;
   if (introEnd >= 0) {
-    signOff = rest[introEnd]!.trim().replace(/[,.!]$/, '');
-    author = rest[introEnd + 1]!.trim();
-    bodyStart = introEnd + 2;
+    const inline = SIGN_OFF_WITH_NAME.exec(rest[introEnd]!.trim());
+    if (inline && !SIGN_OFF.test(rest[introEnd]!.trim())) {
+      signOff = inline[1]!;
+      author = inline[2]!;
+      bodyStart = introEnd + 1;
+    } else {
+      signOff = rest[introEnd]!.trim().replace(/[,.!]$/, '');
+      author = rest[introEnd + 1]!.trim();
+      bodyStart = introEnd + 2;
+    }
+    // A line under the name giving the author's role ("Director of Children's Services, Dudley") belongs to the sign-off.
+    const next = rest[bodyStart]?.trim();
+    if (next && next.length <= 120 && !/[.:]$/.test(next) && ROLE_LINE.test(next)) {
+      authorRole = next;
+      bodyStart++;
+    }
   } else {
     introEnd = rest.findIndex((l, i) => isHeading(l, rest[i + 1]));
     if (introEnd < 0) introEnd = rest.length;
@@ -160,7 +188,9 @@ export function parseBulletin(text: string, opts: { organisations?: string[] } =
   const introLines = rest.slice(0, introEnd);
   const handoff = findHandoff(introLines);
   const introForOrg = introLines.filter((_, i) => i !== handoff?.paragraph).join('\n');
-  const organisation = author || introLines.length ? mentionedOrganisation(introForOrg, opts.organisations ?? []) : null;
+  const organisation =
+    (authorRole && mentionedOrganisation(authorRole, opts.organisations ?? [])) ||
+    (author || introLines.length ? mentionedOrganisation(introForOrg, opts.organisations ?? []) : null);
 
   const sections = splitSections(rest.slice(bodyStart));
   return {
