@@ -21,6 +21,9 @@ describe('parseBulletin on the seed bulletins', () => {
     expect(b.sections[0]!.items[0]!.body).toContain('- Recruitment, retention, and staff development.');
     const event = b.sections[3]!.items.find((i) => i.heading === 'Family Safeguarding, cultural change and working with fathers')!;
     expect(event.body).toMatch(/- Date, Thursday 30th June\n- Time 9\.30-4\.30\n- Venue; Fazeley room/);
+    const last = b.sections[3]!.items.at(-1)!;
+    expect(last.heading).toBeNull();
+    expect(last.body).toMatch(/^As you may be aware, Staff College/);
     const all = JSON.stringify(b);
     for (const chrome of ['top of page', 'bottom of page', '60 views', 'Recent Posts', 'See All', 'CLICK HERE'])
       expect(all).not.toContain(chrome);

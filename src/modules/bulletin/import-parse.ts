@@ -138,10 +138,29 @@ function toMarkdown(lines: string[]): string {
   return out.join('\n\n');
 }
 
+/** Stands for two or more blank lines in a row, which old pages used between untitled items. */
+const BREAK = '\u241e';
+
+/** Drops blank lines, keeping a BREAK where two or more came together. */
+function markBreaks(lines: string[]): string[] {
+  const out: string[] = [];
+  let blanks = 0;
+  for (const l of lines) {
+    if (l.trim() === '') {
+      blanks++;
+      continue;
+    }
+    if (blanks >= 2 && out.length) out.push(BREAK);
+    blanks = 0;
+    out.push(l);
+  }
+  return out;
+}
+
 /** Reads bulletin web-page text (title, introduction, sections) into a structure to import; throws BulletinParseError with the reason. */
 export function parseBulletin(text: string, opts: { organisations?: string[] } = {}): ParsedBulletin {
-  const lines = cleanLines(text).filter((l) => l.trim() !== '');
-  if (!lines.length) throw new BulletinParseError('the file is empty');
+  const lines = markBreaks(cleanLines(text));
+  if (!lines.filter((l) => l !== BREAK).length) throw new BulletinParseError('the file is empty');
   const titleIdx = lines.slice(0, 5).findIndex((l) => (monthOf(l) || seasonOf(l)) && l.trim().length <= 120);
   if (titleIdx < 0) throw new BulletinParseError('no heading with a month and year (like "Regional Update – May 2022") in the first lines');
   const title = lines[titleIdx]!.trim().replace(/\s+/g, ' ');
@@ -185,7 +204,7 @@ export function parseBulletin(text: string, opts: { organisations?: string[] } =
     if (introEnd < 0) introEnd = rest.length;
     bodyStart = introEnd;
   }
-  const introLines = rest.slice(0, introEnd);
+  const introLines = rest.slice(0, introEnd).filter((l) => l !== BREAK);
   const handoff = findHandoff(introLines);
   const introForOrg = introLines.filter((_, i) => i !== handoff?.paragraph).join('\n');
   const organisation =
@@ -219,6 +238,14 @@ function splitSections(lines: string[]): ParsedBulletin['sections'] {
   };
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
+    if (raw === BREAK) {
+      // Blank lines apart: the text after them is a new item of the same section.
+      if (item && (item as { lines: string[] }).lines.length) {
+        closeItem();
+        item = { heading: null, lines: [] };
+      }
+      continue;
+    }
     if (headingAt[i]) {
       const clean = line.replace(/:$/, '').trim();
       if (!colonMode || line.endsWith(':') || !section) {
