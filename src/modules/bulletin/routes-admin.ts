@@ -137,45 +137,29 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     return reply.redirect(paths.adminEditions, 303);
   });
 
-  app.post<Params>(
-    '/admin/sections/:id/update',
-    act(
+  // Each change to a section or an item returns to its edition's page.
+  const contentActions: Array<
+    [string, (req: FastifyRequest<Params>, b: Body) => Promise<unknown>, (req: FastifyRequest<Params>) => Promise<number>]
+  > = [
+    [
+      '/admin/sections/:id/update',
       (req, b) => content.updateSection(db, req.actor, idOf(req), { heading: b.heading, standing: b.standing === 'yes' }),
       editionOfSection,
-    ),
-  );
-  app.post<Params>(
-    '/admin/sections/:id/up',
-    act((req) => content.moveSection(db, req.actor, idOf(req), 'up'), editionOfSection),
-  );
-  app.post<Params>(
-    '/admin/sections/:id/down',
-    act((req) => content.moveSection(db, req.actor, idOf(req), 'down'), editionOfSection),
-  );
-  app.post<Params>(
-    '/admin/sections/:id/delete',
-    act((req) => content.deleteSection(db, req.actor, idOf(req)), editionOfSection),
-  );
-  app.post<Params>(
-    '/admin/sections/:id/items',
-    act((req, b) => content.addItem(db, req.actor, idOf(req), { heading: b.heading, body: b.body ?? '' }), editionOfSection),
-  );
-  app.post<Params>(
-    '/admin/items/:id/up',
-    act((req) => content.moveItem(db, req.actor, idOf(req), 'up'), editionOfItem),
-  );
-  app.post<Params>(
-    '/admin/items/:id/down',
-    act((req) => content.moveItem(db, req.actor, idOf(req), 'down'), editionOfItem),
-  );
-  app.post<Params>(
-    '/admin/items/:id/delete',
-    act((req) => content.deleteItem(db, req.actor, idOf(req)), editionOfItem),
-  );
-  app.post<Params>(
-    '/admin/items/:id/move',
-    act((req, b) => content.moveItemToEdition(db, req.actor, idOf(req), Number(b.edition) || 0), editionOfItem),
-  );
+    ],
+    ['/admin/sections/:id/up', (req) => content.moveSection(db, req.actor, idOf(req), 'up'), editionOfSection],
+    ['/admin/sections/:id/down', (req) => content.moveSection(db, req.actor, idOf(req), 'down'), editionOfSection],
+    ['/admin/sections/:id/delete', (req) => content.deleteSection(db, req.actor, idOf(req)), editionOfSection],
+    [
+      '/admin/sections/:id/items',
+      (req, b) => content.addItem(db, req.actor, idOf(req), { heading: b.heading, body: b.body ?? '' }),
+      editionOfSection,
+    ],
+    ['/admin/items/:id/up', (req) => content.moveItem(db, req.actor, idOf(req), 'up'), editionOfItem],
+    ['/admin/items/:id/down', (req) => content.moveItem(db, req.actor, idOf(req), 'down'), editionOfItem],
+    ['/admin/items/:id/delete', (req) => content.deleteItem(db, req.actor, idOf(req)), editionOfItem],
+    ['/admin/items/:id/move', (req, b) => content.moveItemToEdition(db, req.actor, idOf(req), Number(b.edition) || 0), editionOfItem],
+  ];
+  for (const [url, action, editionOf] of contentActions) app.post<Params>(url, act(action, editionOf));
 
   const itemPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     authorise(req.actor, 'bulletin.edit');
