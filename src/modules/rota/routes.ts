@@ -38,6 +38,12 @@ export function rotaRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
 
   app.get(paths.adminRota, async (req, reply) => rotaPage(req, reply));
+  app.get(paths.adminRotaExport, async (req, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="rota.csv"')
+      .send(await rota.rotaCsv(db, req.actor)),
+  );
   app.post(paths.adminRota, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     try {

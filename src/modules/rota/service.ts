@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
@@ -46,6 +47,24 @@ async function toEntry(db: Db, s: repo.Slot): Promise<RotaEntry> {
 export async function listRota(db: Db, actor: Actor): Promise<RotaEntry[]> {
   authorise(actor, 'rota.manage');
   return Promise.all((await repo.listSlots(db)).map((s) => toEntry(db, s)));
+}
+
+/** The rota as CSV, one row a month, for a spreadsheet. */
+export async function rotaCsv(db: Db, actor: Actor): Promise<string> {
+  const rows = await listRota(db, actor);
+  return stringify(
+    rows.map((e) => [
+      e.month,
+      e.authorName,
+      e.organisationName ?? '',
+      e.email ?? '',
+      e.paEmail ?? '',
+      e.deadline,
+      e.submitted ? 'yes' : 'no',
+      e.source,
+    ]),
+    { header: true, columns: ['month', 'author', 'organisation', 'email', 'pa_email', 'deadline', 'introduction_received', 'source'] },
+  );
 }
 
 /** The rota as the API sends it: everything editors see, for any token that may read the directory. */

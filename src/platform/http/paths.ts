@@ -48,6 +48,7 @@ export const paths = {
   rotaMineMonth: (month: string) => `/rota/${month}/introduction`,
   adminRota: '/admin/rota',
   adminRotaSwap: '/admin/rota/swap',
+  adminRotaExport: '/admin/rota.csv',
   adminRotaDeadline: '/admin/rota/deadline',
   adminIntroductionPlace: (id: number | string) => `/admin/introductions/${id}/place`,
   adminJobs: '/admin/jobs',
