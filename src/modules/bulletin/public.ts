@@ -119,7 +119,7 @@ const DEFAULTS: BulletinSettings = {
   forwardingNote:
     'This Regional Update is circulated electronically to directors, assistant directors and heads of service. You are welcome to forward it to colleagues where appropriate; secondary recipients should raise any queries about it, its attachments or links with the person who forwarded it to them, rather than the Regional Network Team.',
   feedbackEmail: 'network@baton.localhost',
-  mailingListUrl: '/sign-in',
+  mailingListUrl: '/subscribe',
 };
 
 const settingsInput = z.object({
