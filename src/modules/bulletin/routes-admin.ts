@@ -112,22 +112,13 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     '/admin/editions/:id/sections',
     act((req, b) => content.addSection(db, req.actor, idOf(req), { heading: b.heading, standing: b.standing === 'yes' }), sameEdition),
   );
-  app.post<Params>(
-    '/admin/editions/:id/review',
-    act((req) => bulletin.transition(db, req.actor, idOf(req), 'review'), sameEdition),
-  );
-  app.post<Params>(
-    '/admin/editions/:id/draft',
-    act((req) => bulletin.transition(db, req.actor, idOf(req), 'draft'), sameEdition),
-  );
-  app.post<Params>(
-    '/admin/editions/:id/publish',
-    act((req) => bulletin.transition(db, req.actor, idOf(req), 'publish'), sameEdition),
-  );
-  app.post<Params>(
-    '/admin/editions/:id/unpublish',
-    act((req) => bulletin.transition(db, req.actor, idOf(req), 'unpublish'), sameEdition),
-  );
+  // The workflow's moves, each back to the edition's page.
+  for (const to of ['review', 'draft', 'publish', 'unpublish'] as const) {
+    app.post<Params>(
+      `/admin/editions/:id/${to}`,
+      act((req) => bulletin.transition(db, req.actor, idOf(req), to), sameEdition),
+    );
+  }
   app.post<Params>(
     '/admin/editions/:id/schedule',
     act((req, b) => bulletin.transition(db, req.actor, idOf(req), { schedule: { publishAt: b.publishAt } }), sameEdition),
