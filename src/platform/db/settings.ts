@@ -1,12 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { pgTable, text } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
-
-/** Key-value settings kept in the database, shared by every Baton process. */
-export const settings = pgTable('settings', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-});
+import { settings } from './schema.js';
 
 /** Reads a setting, or undefined. */
 export async function getSetting(db: Db, key: string): Promise<string | undefined> {
