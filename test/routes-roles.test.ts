@@ -47,7 +47,12 @@ const API_INPUT: Record<string, (t: Targets, n: number) => { body?: unknown; que
 
 /** Bodies for form routes that validate before they authorise (a director may add people to their own council only). */
 const FORM_INPUT: Record<string, (t: Targets, n: number) => Record<string, string>> = {
-  'POST /admin/people/new': (t, n) => ({ name: `Form person ${n}`, email: `form${n}@example.org`, role: 'other', organisation: String(t.organisationId) }),
+  'POST /admin/people/new': (t, n) => ({
+    name: `Form person ${n}`,
+    email: `form${n}@example.org`,
+    role: 'other',
+    organisation: String(t.organisationId),
+  }),
 };
 
 /** Routes that answer 500 for a reason outside authorisation (input validation, fixed separately); keep this list short. */

@@ -100,9 +100,21 @@ export interface Targets {
 /** Fresh rows for one caller's sweep (its POSTs may delete or change them), around the shared people. */
 export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Targets> {
   const sys = systemActor('routes test');
-  const sections = [{ heading: 'News', items: [{ heading: 'One', body: 'First' }, { heading: 'Two', body: 'Second' }] }];
+  const sections = [
+    {
+      heading: 'News',
+      items: [
+        { heading: 'One', body: 'First' },
+        { heading: 'Two', body: 'Second' },
+      ],
+    },
+  ];
   const draft = await bulletin.createEdition(db, sys, { title: `Draft ${n}`, month: `2040-${String(n + 1).padStart(2, '0')}`, sections });
-  const published = await bulletin.createEdition(db, sys, { title: `Published ${n}`, month: `2041-${String(n + 1).padStart(2, '0')}`, sections });
+  const published = await bulletin.createEdition(db, sys, {
+    title: `Published ${n}`,
+    month: `2041-${String(n + 1).padStart(2, '0')}`,
+    sections,
+  });
   await bulletin.transition(db, sys, published.id, 'publish');
   const tree = await bulletin.editionForEditor(db, sys, draft.id);
   const section = tree.sections[0]!;
