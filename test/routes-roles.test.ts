@@ -113,6 +113,7 @@ async function call(caller: Caller, route: Route, t: Targets, n: number) {
       payload: route.method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
     });
   }
+  if (caller.deadSession) caller.client.cookies.set('baton_session', caller.deadSession);
   if (route.method === 'GET') return caller.client.get(url);
   if (route.method === 'POST') return caller.client.post(url, FORM_INPUT[key]?.(t, n));
   throw new Error(`${key}: the sweep does not know how to call ${route.method} on a page`);

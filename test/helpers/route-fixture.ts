@@ -27,6 +27,8 @@ export interface Caller {
   name: CallerName;
   client: TestClient;
   api: Record<string, string>;
+  /** The revoked caller's dead session cookie, sent again on every request (the server asks the browser to drop it). */
+  deadSession?: string;
 }
 
 /** The organisation of the people the sweep edits; the director belongs to another one. */
@@ -43,6 +45,7 @@ export async function makeCallers(app: FastifyInstance, db: Db, mailer: Mailer):
   for (const name of CALLERS) {
     const client = new TestClient(app, db);
     let api: Record<string, string> = {};
+    let deadSession: string | undefined;
     if (name === 'none') {
       await client.get('/sign-in'); // a form token, so POSTs reach their handlers
     } else {
@@ -54,11 +57,12 @@ export async function makeCallers(app: FastifyInstance, db: Db, mailer: Mailer):
       const token = await createApiToken(db, systemActor(), { name: `routes ${name}`, role });
       api = { authorization: `Bearer ${token.token}` };
       if (name === 'revoked') {
-        await signOut(db, client.cookies.get('baton_session')!);
+        deadSession = client.cookies.get('baton_session')!;
+        await signOut(db, deadSession);
         await revokeApiToken(db, systemActor(), token.id);
       }
     }
-    callers.push({ name, client, api });
+    callers.push({ name, client, api, deadSession });
   }
   const director = callers.find((c) => c.name === 'director')!;
   const directorActor = (await actorForSession(db, director.client.cookies.get('baton_session')!))!;
