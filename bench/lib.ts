@@ -90,7 +90,7 @@ export async function startAndWait(
 }
 
 /** Stops a child process and waits for it to exit. */
-export function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());

@@ -8,7 +8,7 @@ import { ValidationError } from './platform/errors.js';
 import { createApiToken } from './modules/auth/service.js';
 import { JOB_ROLES } from './modules/directory/schema.js';
 import { addOrUpdateUser } from './modules/directory/service.js';
-import { buildBaton } from './server.js';
+import { buildBaton, type Baton } from './server.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeReport, importBulletins } from './modules/bulletin/import.js';
@@ -27,19 +27,37 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
   }
 }
 
+/** How long a server that must exit after an unhandled rejection gives in-flight work before it goes anyway. */
+const CRASH_CLOSE_MS = 5_000;
+
 async function serve(config: Config) {
   const started = Date.now();
-  const baton = await buildBaton({ config });
+  let baton: Baton | undefined;
   let closing = false;
-  const shutdown = async (signal: string) => {
+  // Ends the process with `code` after closing cleanly, or after `limitMs` if closing hangs; never rejects, so `void` is safe.
+  const shutdown = async (why: string, code: number, limitMs?: number) => {
     if (closing) return;
     closing = true;
-    baton.app.log.info(`${signal}: closing`);
-    await baton.close();
-    process.exit(0);
+    baton?.app.log.info(`${why}: closing`);
+    if (limitMs) setTimeout(() => process.exit(code), limitMs).unref();
+    try {
+      await baton?.close();
+    } catch (err) {
+      baton?.app.log.error({ err }, 'closing failed');
+      code ||= 1;
+    }
+    process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A rejection nobody handled leaves the process in a state no one planned for (a transaction or lock maybe held):
+  // log it and exit 1, so the supervisor starts a clean process. docs/decisions.md, "Unhandled rejections", says why.
+  process.on('unhandledRejection', (reason) => {
+    if (baton) baton.app.log.fatal({ err: reason }, 'unhandled promise rejection: exiting so that the supervisor restarts Baton');
+    else console.error('baton: unhandled promise rejection while starting:', reason);
+    void shutdown('unhandled rejection', 1, CRASH_CLOSE_MS);
+  });
+  baton = await buildBaton({ config });
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   await baton.app.listen({ port: config.port, host: config.host });
   baton.app.log.info(
     `Baton is serving ${config.baseUrl} (${baton.ctx.database.kind}${config.databaseUrl ? '' : ` in ${config.dataDir}`}), ready in ${Date.now() - started} ms` +

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
 import { resolveSecret } from './platform/secret.js';
-import { createHttpApp } from './platform/http/app.js';
+import { createHttpApp, type HttpOptions } from './platform/http/app.js';
 import type { AppContext } from './platform/http/context.js';
 import { Mailer } from './platform/mail/mailer.js';
 import { adminRoutes } from './modules/admin/routes.js';
@@ -44,6 +44,8 @@ export interface BuildOptions {
   logOutbox?: boolean;
   /** Run the scheduler every 30 s (default true; tests drive it themselves). */
   runJobs?: boolean;
+  /** Told of every route as it is registered (see HttpOptions.onRoute). */
+  onRoute?: HttpOptions['onRoute'];
 }
 
 /** Opens the database, migrates it, loads demo content if empty, and builds the app. */
@@ -69,6 +71,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
     const ctx: AppContext = { config, database, db: database.db, mailer, secret };
     app = await createHttpApp(ctx, {
       cookieSecret: secret,
+      onRoute: opts.onRoute,
       modules: [
         authRoutes,
         homeRoutes,

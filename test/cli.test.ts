@@ -33,7 +33,7 @@ async function baton(...args: string[]) {
 }
 
 /** Opens the CLI's database in this process, once the CLI has exited. */
-function open(): Promise<Database> {
+async function open(): Promise<Database> {
   return url ? openDatabase({ databaseUrl: url, dataDir: '', searchPath: schema, poolSize: 1 }) : openDatabase({ dataDir, skipLock: true });
 }
 

@@ -24,7 +24,7 @@ let env: Record<string, string>;
 let cleanup: () => Promise<void>;
 const children: ChildProcess[] = [];
 
-function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as net.AddressInfo).port;

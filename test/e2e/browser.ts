@@ -16,7 +16,7 @@ export function browserAvailable(): boolean {
 }
 
 /** Launches headless chromium with the flags this closed network needs. */
-export function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -49,7 +49,7 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /** A loopback port that was free a moment ago. */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

@@ -20,7 +20,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** Builds Baton on a test database (already migrated). */
-export function testBaton(database: TestDatabase, env: Record<string, string> = {}): Promise<Baton> {
+export async function testBaton(database: TestDatabase, env: Record<string, string> = {}): Promise<Baton> {
   return buildBaton({ config: testConfig(env), database, prepare: false, logOutbox: false, runJobs: false });
 }
 

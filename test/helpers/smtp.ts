@@ -54,6 +54,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- it cannot reject: it only waits, records and answers
       stream.on('end', async () => {
         if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
         received.push({

@@ -59,7 +59,7 @@ export async function requestSignIn(ctx: SignInContext, rawEmail: unknown, next?
 }
 
 /** Whether a sign-in link is still usable, so the confirm page can say so before the person presses the button. */
-export function signInLinkIsLive(db: Db, token: string): Promise<boolean> {
+export async function signInLinkIsLive(db: Db, token: string): Promise<boolean> {
   return repo.signInTokenIsLive(db, hashToken(token));
 }
 
@@ -170,7 +170,7 @@ export async function actorForApiToken(db: Db, bearer: string): Promise<Actor | 
 }
 
 /** Lists API tokens for an admin. */
-export function listApiTokens(db: Db, actor: Actor) {
+export async function listApiTokens(db: Db, actor: Actor) {
   authorise(actor, 'tokens.manage');
   return repo.listApiTokens(db);
 }

@@ -83,7 +83,7 @@ export async function addComment(db: Db, actor: Actor, slug: string, input: unkn
 }
 
 /** Comments waiting for approval. */
-export function pendingComments(db: Db, actor: Actor) {
+export async function pendingComments(db: Db, actor: Actor) {
   authorise(actor, 'comment.moderate');
   return repo.pendingComments(db);
 }

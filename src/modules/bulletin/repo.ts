@@ -93,17 +93,17 @@ export async function slugExists(db: Db, slug: string): Promise<boolean> {
 }
 
 /** Every edition for the editors, newest month first. */
-export function listAllEditions(db: Db, limit = 200): Promise<Edition[]> {
+export async function listAllEditions(db: Db, limit = 200): Promise<Edition[]> {
   return db.select(editionColumns).from(editions).orderBy(desc(editions.month), desc(editions.id)).limit(limit);
 }
 
 /** Editions of one month (YYYY-MM-DD, the first of the month). */
-export function editionsOfMonth(db: Db, month: string): Promise<Edition[]> {
+export async function editionsOfMonth(db: Db, month: string): Promise<Edition[]> {
   return db.select(editionColumns).from(editions).where(eq(editions.month, month)).orderBy(desc(editions.id));
 }
 
 /** Editions from a month (YYYY-MM-DD) on. */
-export function editionsFrom(db: Db, month: string): Promise<Edition[]> {
+export async function editionsFrom(db: Db, month: string): Promise<Edition[]> {
   return db
     .select(editionColumns)
     .from(editions)

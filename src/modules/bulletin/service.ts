@@ -146,7 +146,7 @@ export async function editionForEditor(db: Db, actor: Actor, id: number): Promis
 }
 
 /** Every edition, for the editors' list. */
-export function editionsForEditor(db: Db, actor: Actor) {
+export async function editionsForEditor(db: Db, actor: Actor) {
   authorise(actor, 'bulletin.edit');
   return repo.listAllEditions(db);
 }

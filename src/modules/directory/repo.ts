@@ -24,7 +24,7 @@ const personColumns = {
 };
 
 /** All organisations by name, optionally of one kind. */
-export function listOrganisations(db: Db, kind?: Organisation['kind']): Promise<Organisation[]> {
+export async function listOrganisations(db: Db, kind?: Organisation['kind']): Promise<Organisation[]> {
   return db
     .select()
     .from(organisations)
@@ -153,7 +153,7 @@ export async function updatePerson(db: Db, id: number, values: Partial<PersonVal
 }
 
 /** Every person with organisation, for export, in a stable order. */
-export function allPeople(db: Db): Promise<PersonView[]> {
+export async function allPeople(db: Db): Promise<PersonView[]> {
   return db
     .select(personColumns)
     .from(people)
@@ -174,7 +174,7 @@ const officeColumns = {
 };
 
 /** Terms of office held on the given day (YYYY-MM-DD). */
-export function officesHeldOn(db: Db, day: string): Promise<OfficeTerm[]> {
+export async function officesHeldOn(db: Db, day: string): Promise<OfficeTerm[]> {
   return db
     .select(officeColumns)
     .from(offices)
@@ -185,7 +185,7 @@ export function officesHeldOn(db: Db, day: string): Promise<OfficeTerm[]> {
 }
 
 /** Every term of office, newest first: the history of leadership changes. */
-export function officeHistory(db: Db): Promise<OfficeTerm[]> {
+export async function officeHistory(db: Db): Promise<OfficeTerm[]> {
   return db
     .select(officeColumns)
     .from(offices)

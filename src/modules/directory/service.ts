@@ -152,7 +152,7 @@ export async function getOrganisation(db: Db, id: number): Promise<repo.Organisa
 }
 
 /** A page of people matching a search, for someone allowed to see the directory. */
-export function searchPeople(db: Db, actor: Actor, filter: repo.PeopleFilter) {
+export async function searchPeople(db: Db, actor: Actor, filter: repo.PeopleFilter) {
   authorise(actor, 'directory.view');
   return repo.listPeople(db, filter);
 }
@@ -196,22 +196,22 @@ export async function appointToOffice(db: Db, actor: Actor, input: unknown): Pro
 }
 
 /** Who held which office on a day (default today). */
-export function officeHoldersOn(db: Db, day = new Date().toISOString().slice(0, 10)) {
+export async function officeHoldersOn(db: Db, day = new Date().toISOString().slice(0, 10)) {
   return repo.officesHeldOn(db, day);
 }
 
 /** Leadership changes: every term of office, newest first. */
-export function leadershipChanges(db: Db) {
+export async function leadershipChanges(db: Db) {
   return repo.officeHistory(db);
 }
 
 /** The person behind a session or sign-in, with no permission check: for the auth module only. */
-export function personForAuth(db: Db, id: number) {
+export async function personForAuth(db: Db, id: number) {
   return repo.getPerson(db, id);
 }
 
 /** The person with an email address, with no permission check: for the auth module only. */
-export function personByEmailForAuth(db: Db, email: string) {
+export async function personByEmailForAuth(db: Db, email: string) {
   return repo.findPersonByEmail(db, email);
 }
 
@@ -222,7 +222,7 @@ export async function listMemberOrganisations(db: Db) {
 }
 
 /** Every organisation, by name: for choosing one in a form. */
-export function listAllOrganisations(db: Db) {
+export async function listAllOrganisations(db: Db) {
   return repo.listOrganisations(db);
 }
 

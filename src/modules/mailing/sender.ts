@@ -100,7 +100,7 @@ export class SendWorker {
   }
 
   /** One pass, unless one is already running. */
-  tick(now = new Date()): Promise<void> {
+  async tick(now = new Date()): Promise<void> {
     if (this.running || this.stopping) return this.running ?? Promise.resolve();
     this.running = (async () => {
       try {

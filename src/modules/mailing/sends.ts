@@ -112,13 +112,18 @@ export async function controlSend(db: Db, actor: Actor, sendId: number, action: 
 }
 
 /** Sends of an edition, newest first, for the editors' page. */
-export function sendsOfEdition(db: Db, actor: Actor, editionId: number) {
+export async function sendsOfEdition(db: Db, actor: Actor, editionId: number) {
   authorise(actor, 'mailing.send');
   return repo.sendsOf(db, editionId);
 }
 
 /** Per-recipient statuses of a send, searchable. */
-export function deliveries(db: Db, actor: Actor, sendId: number, opts: { q?: string; status?: string; limit: number; offset: number }) {
+export async function deliveries(
+  db: Db,
+  actor: Actor,
+  sendId: number,
+  opts: { q?: string; status?: string; limit: number; offset: number },
+) {
   authorise(actor, 'mailing.send');
   return repo.deliveriesOf(db, sendId, opts);
 }

@@ -56,7 +56,7 @@ export async function publicLists(db: Db) {
 }
 
 /** Every list with counts, for editors. */
-export function allLists(db: Db, actor: Actor) {
+export async function allLists(db: Db, actor: Actor) {
   authorise(actor, 'mailing.manage');
   return repo.listsWithCounts(db);
 }

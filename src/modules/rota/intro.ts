@@ -105,8 +105,8 @@ export async function submitIntroduction(
   mailer.kick();
 }
 
-/** Introductions waiting to be placed in their edition. */
-export function waitingIntroductions(db: Db, actor: Actor) {
+/** Introductions waiting to be placed in their edition; async, so a refusal is a rejection and never a synchronous throw. */
+export async function waitingIntroductions(db: Db, actor: Actor) {
   authorise(actor, 'rota.manage');
   return repo.waitingIntroductions(db);
 }

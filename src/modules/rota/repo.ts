@@ -8,7 +8,7 @@ export type Slot = typeof rotaSlots.$inferSelect;
 export type Introduction = typeof introductions.$inferSelect;
 
 /** Every slot, by month. */
-export function listSlots(db: Db): Promise<Slot[]> {
+export async function listSlots(db: Db): Promise<Slot[]> {
   return db.select().from(rotaSlots).orderBy(asc(rotaSlots.month));
 }
 
@@ -19,7 +19,7 @@ export async function slotFor(db: Db, month: string): Promise<Slot | undefined> 
 }
 
 /** Slots from a month on, by month. */
-export function slotsFrom(db: Db, month: string): Promise<Slot[]> {
+export async function slotsFrom(db: Db, month: string): Promise<Slot[]> {
   return db
     .select()
     .from(rotaSlots)
@@ -28,7 +28,7 @@ export function slotsFrom(db: Db, month: string): Promise<Slot[]> {
 }
 
 /** A person's slots, by month. */
-export function slotsOf(db: Db, personId: number): Promise<Slot[]> {
+export async function slotsOf(db: Db, personId: number): Promise<Slot[]> {
   return db.select().from(rotaSlots).where(eq(rotaSlots.personId, personId)).orderBy(asc(rotaSlots.month));
 }
 
@@ -124,7 +124,7 @@ export async function getIntroduction(db: Db, id: number): Promise<Introduction 
 }
 
 /** Introductions not yet placed in an edition, oldest first. */
-export function waitingIntroductions(db: Db): Promise<Introduction[]> {
+export async function waitingIntroductions(db: Db): Promise<Introduction[]> {
   return db.select().from(introductions).where(eq(introductions.status, 'submitted')).orderBy(asc(introductions.id));
 }
 

@@ -17,6 +17,8 @@ export function rotaRoutes(app: FastifyInstance, ctx: AppContext): void {
   const submitOpts = { baseUrl: config.baseUrl, networkName: config.networkName };
 
   const rotaPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
+    // Refuse before starting the page's queries: none of them is left running (or rejecting unheard) for a refused caller.
+    authorise(req.actor, 'rota.manage');
     const [entries, fair, waiting, people] = await Promise.all([
       rota.listRota(db, req.actor),
       rota.fairness(db, req.actor),

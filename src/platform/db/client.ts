@@ -82,7 +82,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 }
 
 /** Runs work in one transaction; everything it writes commits together or not at all. */
-export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction((tx) => work(tx as unknown as Db));
 }
 

@@ -43,6 +43,8 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Prom
 export interface HttpOptions {
   cookieSecret: string;
   modules: RouteModule[];
+  /** Told of every route as it is registered: how a caller lists the whole route table (the route × role test does). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /** True when cookies may carry the Secure flag: https, or localhost (browsers treat it as secure). */
@@ -61,6 +63,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
     bodyLimit: 5 * 1024 * 1024,
   });
   const views = createViews({ networkName: config.networkName });
+  const onRoute = opts.onRoute;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
 
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('sessionToken', undefined);
