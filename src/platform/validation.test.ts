@@ -117,3 +117,11 @@ describe('email addresses', () => {
     expect(emailAddress().safeParse(`${'a'.repeat(100_000)}@example.org`).error?.issues[0]?.message).toMatch(/254/);
   });
 });
+
+describe('one message per bad field', () => {
+  it('says only what is wrong first', () => {
+    expect(monthField().safeParse('July').error?.issues).toHaveLength(1);
+    expect(dateField().safeParse('tomorrow').error?.issues).toHaveLength(1);
+    expect(dateField().safeParse('0000-02-30').error?.issues).toHaveLength(1);
+  });
+});

@@ -111,6 +111,8 @@ export function optionalIdField(message = 'Choose one from the list') {
     .transform((v) => (v === '' || v === undefined ? null : v));
 }
 
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const inYearRange = (year: number) => year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
 const yearMessage = `The year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`;
 
@@ -119,8 +121,8 @@ export function monthField() {
   return z
     .string({ error: 'Give the month as YYYY-MM' })
     .trim()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Give the month as YYYY-MM, for example 2023-04')
-    .refine((s) => inYearRange(Number(s.slice(0, 4))), yearMessage);
+    .regex(MONTH, 'Give the month as YYYY-MM, for example 2023-04')
+    .refine((s) => !MONTH.test(s) || inYearRange(Number(s.slice(0, 4))), yearMessage);
 }
 
 /** True when YYYY-MM-DD names a real day (not 30 February). */
@@ -134,9 +136,9 @@ export function dateField(message = 'Enter a date as YYYY-MM-DD') {
   return z
     .string({ error: message })
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, message)
-    .refine(isCalendarDate, `${message}: that day does not exist`)
-    .refine((s) => inYearRange(Number(s.slice(0, 4))), yearMessage);
+    .regex(DATE, message)
+    .refine((s) => !DATE.test(s) || isCalendarDate(s), `${message}: that day does not exist`)
+    .refine((s) => !DATE.test(s) || !isCalendarDate(s) || inYearRange(Number(s.slice(0, 4))), yearMessage);
 }
 
 /** A date and time (ISO 8601, or as a browser's datetime field sends it), its year within the sane range. */
