@@ -61,6 +61,8 @@ const HOSTILE_PARAMS = [
   '2026-13',
   'x%00y',
   '%1B',
+  '%0A1',
+  '1%0D%0ASet-Cookie:%20x=y',
   '%ED%A0%80',
   encodeURIComponent(longEmail),
 ];

@@ -85,7 +85,7 @@ export function optionalEmailAddress() {
 
 /** Reads an id: a positive whole number within the integer column's range, as a number or decimal digits; otherwise null. */
 export function parseId(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^ *\d{1,10} *$/.test(value) ? Number(value) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= MAX_ID ? n : null;
 }
 
