@@ -112,6 +112,7 @@ describe('pages refuse bad input with 400 or 404 and change nothing', () => {
       '/admin/editions/99999999999',
       '/admin/people/1e20',
       '/admin/sends/2147483648',
+      '/admin/sends/%0A1/deliveries.csv',
     ]) {
       expect((await client.get(url)).statusCode, url).toBe(404);
     }
