@@ -155,6 +155,27 @@ describe('pages refuse bad input with 400 or 404 and change nothing', () => {
 });
 
 describe('CSV import', () => {
+  it('answers an uploaded file with a NUL cell with 400 naming the line, importing nobody', async () => {
+    await addPerson(database.db, { email: 'admin@example.org', accessRole: 'admin', org: 'Dudley' });
+    const client = new TestClient(baton.app, database.db);
+    await client.signIn('admin@example.org');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await client.get('/admin/people/import')).body)![1]!;
+    const boundary = 'sweep';
+    const part = (name: string, value: string, file?: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: text/csv` : ''}\r\n\r\n${value}\r\n`;
+    const payload = `${part('_csrf', csrf)}${part('file', 'name,email,role\nBad\u0000Cell,nul@example.org,director\n', 'people.csv')}--${boundary}--\r\n`;
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await baton.app.inject({
+      method: 'POST',
+      url: '/admin/people/import',
+      payload,
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Line 2, name: Contains an invisible control character (U+0000)');
+    expect(await rows('people')).toBe(1);
+  });
+
   it('refuses a NUL cell, a line break in a name and a 100,000-character email, naming the line, and imports nothing', async () => {
     const csv = [
       'name,email,role',
