@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
+import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { getMessage, listMessages } from '../../platform/mail/outbox.js';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
@@ -40,14 +41,14 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>('/admin/outbox/:id', async (req, reply) => {
     authorise(req.actor, 'outbox.view');
-    const message = await getMessage(db, Number(req.params.id) || 0);
+    const message = await getMessage(db, pathId(req.params.id));
     if (!message) throw new NotFoundError('Message');
     return reply.page('admin/views/message.njk', { message });
   });
 
   app.get<{ Params: { id: string } }>('/admin/outbox/:id/html', async (req, reply) => {
     authorise(req.actor, 'outbox.view');
-    const message = await getMessage(db, Number(req.params.id) || 0);
+    const message = await getMessage(db, pathId(req.params.id));
     if (!message) throw new NotFoundError('Message');
     // The email's inline styles need this one page to allow them; it runs no script.
     return reply
@@ -80,7 +81,7 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post<{ Params: { id: string } }>('/admin/tokens/:id/revoke', async (req, reply) => {
-    await revokeApiToken(db, req.actor, Number(req.params.id) || 0);
+    await revokeApiToken(db, req.actor, pathId(req.params.id));
     return reply.redirect(paths.adminTokens, 303);
   });
 }

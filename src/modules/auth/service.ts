@@ -11,6 +11,7 @@ import { authorise } from './policy.js';
 import * as repo from './repo.js';
 import { hashToken, newCode, newToken, sameHash } from './tokens.js';
 import { z } from 'zod';
+import { requiredText } from '../../platform/validation.js';
 
 /** How long an emailed sign-in link or code lives. */
 export const SIGN_IN_TTL_MS = 15 * 60 * 1000;
@@ -140,7 +141,7 @@ export async function mySessions(db: Db, actor: Actor, currentSession?: string) 
 }
 
 const tokenInput = z.object({
-  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(100, 'Must be 100 characters or fewer'),
+  name: requiredText(100, 'Enter a name'),
   role: z.enum(ACCOUNT_ROLES, { error: `Choose one of: ${ACCOUNT_ROLES.join(', ')}` }),
 });
 

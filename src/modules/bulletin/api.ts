@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { pathId } from '../../platform/validation.js';
 import { EDITION_STATUSES } from './schema.js';
 import * as bulletin from './service.js';
 import { editionInput, editionPatch } from './validation.js';
@@ -48,11 +48,7 @@ function present(tree: Awaited<ReturnType<typeof bulletin.editionForEditor>>): z
   };
 }
 
-const idOf = (params: Record<string, string>) => {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('Edition');
-  return id;
-};
+const idOf = (params: Record<string, string>) => pathId(params.id, 'Edition');
 
 /** JSON API for editions: create, get, change, publish. */
 export function bulletinApi(app: FastifyInstance, { db }: AppContext): void {

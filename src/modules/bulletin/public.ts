@@ -7,6 +7,7 @@ import { can, authorise } from '../auth/policy.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repo.js';
 import { commentInput } from './validation.js';
+import { cleanString, emailAddress, requiredText } from '../../platform/validation.js';
 import { z } from 'zod';
 
 /** Archive page size. */
@@ -123,13 +124,9 @@ const DEFAULTS: BulletinSettings = {
 };
 
 const settingsInput = z.object({
-  forwardingNote: z.string().trim().min(1, 'Enter the note on forwarding').max(2000),
-  feedbackEmail: z
-    .string()
-    .trim()
-    .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' })),
-  mailingListUrl: z
-    .string()
+  forwardingNote: requiredText(2000, 'Enter the note on forwarding', { multiline: true }),
+  feedbackEmail: emailAddress(),
+  mailingListUrl: cleanString()
     .trim()
     .min(1, 'Enter a link')
     .max(500)

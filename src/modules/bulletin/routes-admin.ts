@@ -4,6 +4,7 @@ import { ValidationError } from '../../platform/errors.js';
 import { formErrors, uploadedFile } from '../../platform/http/forms.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
 import { renderMarkdown } from '../../platform/text/markdown.js';
+import { formId, pathId } from '../../platform/validation.js';
 import { authorise } from '../auth/policy.js';
 import { searchPeople } from '../directory/service.js';
 import * as content from './content.js';
@@ -14,7 +15,7 @@ import * as bulletin from './service.js';
 type Body = Record<string, string | undefined>;
 type Params = { Params: { id: string } };
 
-const idOf = (req: FastifyRequest<Params>) => Number(req.params.id) || 0;
+const idOf = (req: FastifyRequest<Params>) => pathId(req.params.id);
 const monthOf = (e: { month: string }) => e.month.slice(0, 7);
 
 /** The editors' pages: editions, their introduction, sections and items, the workflow, comments and settings. */
@@ -50,7 +51,7 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
         reply.code(400);
         return editPage(req, reply, editionId, { errors: formErrors(err.issues), values: body, failed: body.form });
       }
-      return reply.redirect(`${paths.adminEdition(editionId)}${body.anchor ? `#${body.anchor}` : ''}`, 303);
+      return reply.redirect(`${paths.adminEdition(editionId)}${/^[\w-]{1,100}$/.test(body.anchor ?? '') ? `#${body.anchor}` : ''}`, 303);
     };
   const sameEdition = async (req: FastifyRequest<Params>) => idOf(req);
   const editionOfSection = async (req: FastifyRequest<Params>) => (await content.editionOfSection(db, idOf(req))) ?? 0;
@@ -100,7 +101,7 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
           introduction: {
             author: b.author,
             organisation: b.organisation,
-            personId: b.personId ? Number(b.personId) : null,
+            personId: b.personId || null,
             body: b.body ?? '',
             signOff: b.signOff,
           },
@@ -148,7 +149,11 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     ['/admin/items/:id/up', (req) => content.moveItem(db, req.actor, idOf(req), 'up'), editionOfItem],
     ['/admin/items/:id/down', (req) => content.moveItem(db, req.actor, idOf(req), 'down'), editionOfItem],
     ['/admin/items/:id/delete', (req) => content.deleteItem(db, req.actor, idOf(req)), editionOfItem],
-    ['/admin/items/:id/move', (req, b) => content.moveItemToEdition(db, req.actor, idOf(req), Number(b.edition) || 0), editionOfItem],
+    [
+      '/admin/items/:id/move',
+      (req, b) => content.moveItemToEdition(db, req.actor, idOf(req), formId(b.edition, 'edition', 'Choose an edition')),
+      editionOfItem,
+    ],
   ];
   for (const [url, action, editionOf] of contentActions) app.post<Params>(url, act(action, editionOf));
 
@@ -191,7 +196,7 @@ export function bulletinAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   );
   app.post<{ Params: { id: string; decision: string } }>('/admin/comments/:id/:decision', async (req, reply) => {
     const decision = req.params.decision === 'approve' ? 'approved' : 'rejected';
-    await pub.decideComment(db, req.actor, Number(req.params.id) || 0, decision);
+    await pub.decideComment(db, req.actor, pathId(req.params.id), decision);
     return reply.redirect(paths.adminComments, 303);
   });
 

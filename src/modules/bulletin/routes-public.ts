@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
 import type { AppContext } from '../../platform/http/context.js';
-import { ValidationError, NotFoundError } from '../../platform/errors.js';
+import { ValidationError } from '../../platform/errors.js';
+import { pathId } from '../../platform/validation.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { PageCache } from '../../platform/http/page-cache.js';
 import { paths } from '../../platform/http/paths.js';
@@ -104,8 +105,7 @@ export function bulletinPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
 
   app.get<{ Params: { id: string } }>('/attachments/:id', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('Attachment');
+    const id = pathId(req.params.id, 'Attachment');
     const a = await pub.attachmentFor(db, req.actor, id);
     return reply
       .type(a.contentType)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { idField, pathId } from '../../platform/validation.js';
 import { authorise } from '../auth/policy.js';
 import type { Organisation, PersonView } from './repo.js';
 import * as repo from './repo.js';
@@ -11,7 +11,7 @@ import * as directory from './service.js';
 import { organisationInput, personInput, personPatch } from './validation.js';
 
 const paging = z.object({
-  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
+  page: z.coerce.number().int().min(1, 'page starts at 1').max(1_000_000, 'page is at most 1,000,000').default(1),
   perPage: z.coerce.number().int().min(1).max(500, 'perPage is at most 500').default(50),
 });
 
@@ -45,11 +45,7 @@ function presentPerson(p: PersonView): z.output<typeof personOut> {
   };
 }
 
-const idOf = (params: Record<string, string>) => {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('Resource');
-  return id;
-};
+const idOf = (params: Record<string, string>) => pathId(params.id, 'Resource');
 
 /** JSON API for people and organisations: list with paging, get, create, update. */
 export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
@@ -104,7 +100,7 @@ export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
     url: '/people',
     tag: 'directory',
     summary: 'List people',
-    query: paging.extend({ q: z.string().optional(), organisation: z.coerce.number().int().positive().optional() }),
+    query: paging.extend({ q: z.string().optional(), organisation: idField('organisation is an organisation id').optional() }),
     response: pageOf(personOut),
     handler: async ({ query, req }) => {
       const { rows, total } = await directory.searchPeople(db, req.actor, {

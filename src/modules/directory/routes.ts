@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber, uploadedFile } from '../../platform/http/forms.js';
+import { parseId, pathId } from '../../platform/validation.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
 import { authorise, can } from '../auth/policy.js';
 import { exportPeopleCsv, importPeopleCsv } from './csv.js';
@@ -81,7 +82,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     authorise(req.actor, 'directory.manage');
     const q = req.query as { q?: string; organisation?: string; page?: string };
     const page = pageNumber(q.page);
-    const organisationId = Number(q.organisation) || undefined;
+    const organisationId = parseId(q.organisation) ?? undefined;
     const result = await directory.searchPeople(db, req.actor, {
       q: q.q?.trim() || undefined,
       organisationId,
@@ -118,7 +119,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {
-    const person = await directory.getPerson(db, req.actor, Number(req.params.id) || 0);
+    const person = await directory.getPerson(db, req.actor, pathId(req.params.id));
     authorise(req.actor, 'person.edit', { organisationId: person.organisationId });
     const values = { ...person, role: person.jobRole, organisation: person.organisationId };
     return reply.page(
@@ -128,7 +129,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {
-    const person = await directory.getPerson(db, req.actor, Number(req.params.id) || 0);
+    const person = await directory.getPerson(db, req.actor, pathId(req.params.id));
     const body = (req.body ?? {}) as Body;
     try {
       await directory.updatePerson(db, req.actor, person.id, personFromForm(body));
@@ -188,12 +189,12 @@ function registerOrganisationPages(app: FastifyInstance, { db }: AppContext) {
   });
   app.get<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
     authorise(req.actor, 'directory.manage');
-    const org = await directory.getOrganisation(db, Number(req.params.id) || 0);
+    const org = await directory.getOrganisation(db, pathId(req.params.id));
     return reply.page('directory/views/organisation-form.njk', { ...choices, values: org, org });
   });
   app.post<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
     authorise(req.actor, 'directory.manage');
-    const org = await directory.getOrganisation(db, Number(req.params.id) || 0);
+    const org = await directory.getOrganisation(db, pathId(req.params.id));
     const body = (req.body ?? {}) as Body;
     try {
       await directory.updateOrganisation(db, req.actor, org.id, { name: body.name, kind: body.kind });

@@ -1,24 +1,12 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
-import { optionalText, requiredText } from '../../platform/validation.js';
+import { dateField, emailAddress, idField, optionalEmailAddress, optionalText, parseId, requiredText } from '../../platform/validation.js';
 import { JOB_ROLES, OFFICES, ORGANISATION_KINDS } from './schema.js';
 
 /** An email address, trimmed and lower-cased. */
-export const emailField = z
-  .string({ error: 'Enter an email address' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter an email address')
-  .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' }));
+export const emailField = emailAddress();
 
-const optionalEmail = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .optional()
-  .nullable()
-  .transform((v) => (v ? v : null))
-  .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' }).nullable());
+const optionalEmail = optionalEmailAddress();
 
 /** A new or changed organisation. */
 export const organisationInput = z.object({
@@ -34,7 +22,9 @@ export const personInput = z.object({
   email: emailField,
   jobTitle: optionalText(200),
   organisation: z
-    .union([z.number().int().positive(), z.string().trim()], { error: 'Give an organisation id or name' })
+    .union([z.number().refine((n) => parseId(n) !== null, 'Choose an organisation from the list'), optionalText(200)], {
+      error: 'Give an organisation id or name',
+    })
     .optional()
     .nullable()
     .transform((v) => (v === '' || v === undefined ? null : v)),
@@ -50,12 +40,12 @@ export const personPatch = personInput.partial();
 /** Person patch after validation. */
 export type PersonPatch = z.output<typeof personPatch>;
 
-const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
+const isoDate = dateField();
 
 /** An appointment to a network office. */
 export const officeInput = z.object({
   office: z.enum(OFFICES, { error: 'Choose an office' }),
-  personId: z.coerce.number({ error: 'Choose a person' }).int().positive('Choose a person'),
+  personId: idField('Choose a person'),
   portfolio: optionalText(200),
   startsOn: isoDate,
 });

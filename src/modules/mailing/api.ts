@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
-import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../platform/errors.js';
+import { pathId } from '../../platform/validation.js';
 import { authorise } from '../auth/policy.js';
 import * as repo from './repo.js';
 import * as sends from './sends.js';
@@ -21,11 +22,7 @@ const sendStatus = z.object({
   sent: z.number(),
   failed: z.number(),
 });
-const idOf = (params: Record<string, string>) => {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('Resource');
-  return id;
-};
+const idOf = (params: Record<string, string>) => pathId(params.id, 'Resource');
 
 /** JSON API for subscribers and sends. */
 export function mailingApi(app: FastifyInstance, { db }: AppContext): void {
@@ -46,7 +43,7 @@ export function mailingApi(app: FastifyInstance, { db }: AppContext): void {
     summary: 'List the active subscribers of a list',
     query: z.object({
       list: z.string({ error: 'Name a list' }).min(1, 'Name a list'),
-      page: z.coerce.number().int().min(1).default(1),
+      page: z.coerce.number().int().min(1).max(1_000_000, 'page is at most 1,000,000').default(1),
       perPage: z.coerce.number().int().min(1).max(1000).default(100),
     }),
     response: z.object({

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
+import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { authorise } from '../auth/policy.js';
 import { editionForEditor } from '../bulletin/service.js';
@@ -43,7 +44,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   const listPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     authorise(req.actor, 'mailing.manage');
-    const list = await repo.getList(db, Number(req.params.id) || 0);
+    const list = await repo.getList(db, pathId(req.params.id));
     if (!list) return reply.callNotFound();
     const q = req.query as { q?: string; page?: string; status?: string };
     const page = pageNumber(q.page);
@@ -69,7 +70,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<Params>('/admin/lists/:id', listPage);
   app.post<Params>('/admin/lists/:id', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const list = await repo.getList(db, Number(req.params.id) || 0);
+    const list = await repo.getList(db, pathId(req.params.id));
     try {
       await subs.upsertSubscribers(
         db,
@@ -88,12 +89,12 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
     return reply.redirect(paths.adminList(req.params.id), 303);
   });
   app.post<{ Params: { id: string; sub: string; decision: string } }>('/admin/lists/:id/requests/:sub/:decision', async (req, reply) => {
-    await subs.decideJoin(db, req.actor, Number(req.params.id) || 0, Number(req.params.sub) || 0, req.params.decision === 'approve');
+    await subs.decideJoin(db, req.actor, pathId(req.params.id), pathId(req.params.sub), req.params.decision === 'approve');
     return reply.redirect(paths.adminList(req.params.id), 303);
   });
   app.get<Params>('/admin/lists/:id/subscribers.csv', async (req, reply) => {
     authorise(req.actor, 'mailing.manage');
-    const listId = Number(req.params.id) || 0;
+    const listId = pathId(req.params.id);
     const rows: string[] = [stringify([['email', 'name', 'role', 'organisation', 'status', 'since', 'bouncing']])];
     for (const status of ['active', 'awaiting_approval', 'unconfirmed', 'unsubscribed'] as const) {
       for (let offset = 0; ; offset += 5000) {
@@ -121,7 +122,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   const emailPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
-    const id = Number(req.params.id) || 0;
+    const id = pathId(req.params.id);
     const tree = await editionForEditor(db, req.actor, id);
     const [lists, history, orgs] = await Promise.all([
       subs.allLists(db, req.actor),
@@ -140,7 +141,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
   };
   app.get<Params>('/admin/editions/:id/email', emailPage);
   app.get<Params>('/admin/editions/:id/email/preview', async (req, reply) => {
-    const preview = await sends.emailPreview(db, req.actor, Number(req.params.id) || 0, site);
+    const preview = await sends.emailPreview(db, req.actor, pathId(req.params.id), site);
     // The email's own inline styles need this one page to allow them; it runs no script.
     return reply
       .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'")
@@ -148,13 +149,13 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
       .send(preview.html);
   });
   app.post<Params>('/admin/editions/:id/email/test', async (req, reply) => {
-    const to = await sends.sendTest(db, req.actor, Number(req.params.id) || 0, ctx.mailer, site);
+    const to = await sends.sendTest(db, req.actor, pathId(req.params.id), ctx.mailer, site);
     return emailPage(req, reply, { notice: `A test has been sent to ${to}` });
   });
   app.post<Params>('/admin/editions/:id/email/send', async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     try {
-      const send = await sends.createSend(db, req.actor, Number(req.params.id) || 0, {
+      const send = await sends.createSend(db, req.actor, pathId(req.params.id), {
         list: Number(body.list) || body.list,
         segment: { roles: asList(body.roles), organisations: asList(body.organisations) },
         scheduledAt: body.scheduledAt || null,
@@ -167,7 +168,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get<Params>('/admin/sends/:id', async (req, reply) => {
-    const id = Number(req.params.id) || 0;
+    const id = pathId(req.params.id);
     const p = await sends.progress(db, req.actor, id);
     const q = req.query as { q?: string; status?: string; page?: string };
     const page = pageNumber(q.page);
@@ -190,17 +191,17 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
   });
   app.get<Params>('/admin/sends/:id/progress.json', async (req) => {
-    const p = await sends.progress(db, req.actor, Number(req.params.id) || 0);
+    const p = await sends.progress(db, req.actor, pathId(req.params.id));
     return { status: p.status, total: p.total, sent: p.sent, failed: p.failed, waiting: p.waiting, percent: p.percent };
   });
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     app.post<Params>(`/admin/sends/:id/${action}`, async (req, reply) => {
-      await sends.controlSend(db, req.actor, Number(req.params.id) || 0, action);
+      await sends.controlSend(db, req.actor, pathId(req.params.id), action);
       return reply.redirect(paths.adminSend(req.params.id), 303);
     });
   }
   app.get<Params>('/admin/sends/:id/deliveries.csv', async (req, reply) => {
-    const csv = await sends.deliveriesCsv(db, req.actor, Number(req.params.id) || 0);
+    const csv = await sends.deliveriesCsv(db, req.actor, pathId(req.params.id));
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="send-${req.params.id}-recipients.csv"`)

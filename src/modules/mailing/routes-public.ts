@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors } from '../../platform/http/forms.js';
+import { parseId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { JOB_ROLES, JOB_ROLE_LABELS } from '../directory/schema.js';
 import * as subs from './subscriptions.js';
@@ -15,7 +16,7 @@ export function mailingPublicRoutes(app: FastifyInstance, ctx: AppContext): void
   const roles = JOB_ROLES.map((r) => ({ value: r, text: JOB_ROLE_LABELS[r] }));
 
   app.get(paths.subscribe, async (req, reply) => {
-    const list = Number((req.query as { list?: string }).list) || undefined;
+    const list = parseId((req.query as { list?: string }).list) ?? undefined;
     return reply.page('mailing/views/subscribe.njk', { lists: await subs.publicLists(db), roles, values: { list } });
   });
   app.post(

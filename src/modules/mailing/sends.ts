@@ -12,12 +12,15 @@ import { editionForEditor } from '../bulletin/service.js';
 import { bulletinSettings } from '../bulletin/public.js';
 import { personForAuth } from '../directory/service.js';
 import { personalise, renderEmailEdition } from './email.js';
+import { dateTimeField, idField, requiredText } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 const sendInput = z.object({
-  list: z.union([z.number().int().positive(), z.string().trim().min(1)], { error: 'Choose a list' }),
-  segment: z.object({ roles: z.array(z.string()).max(20).optional(), organisations: z.array(z.string()).max(200).optional() }).default({}),
-  scheduledAt: z.coerce.date({ error: 'Enter a date and time' }).optional().nullable(),
+  list: z.union([idField('Choose a list'), requiredText(100, 'Choose a list')], { error: 'Choose a list' }),
+  segment: z
+    .object({ roles: z.array(requiredText(100)).max(20).optional(), organisations: z.array(requiredText(200)).max(200).optional() })
+    .default({}),
+  scheduledAt: dateTimeField('Enter a date and time').optional().nullable(),
 });
 
 /** Queues an edition to a list (or a segment of it), now or at a time; the worker resolves recipients when it starts. */

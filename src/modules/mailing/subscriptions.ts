@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service.js';
 import { authorise } from '../auth/policy.js';
 import { hashToken, newToken, signParts, verifyParts } from '../auth/tokens.js';
 import { emailField } from '../directory/validation.js';
-import { optionalText } from '../../platform/validation.js';
+import { idField, optionalText, requiredText } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 /** Who a subscription change came from, for the consent record. */
@@ -30,7 +30,7 @@ export async function createList(db: Db, actor: Actor, input: unknown): Promise<
   authorise(actor, 'mailing.manage');
   const v = parseOrThrow(
     z.object({
-      name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(100),
+      name: requiredText(100, 'Enter a name'),
       description: optional200,
       public: z.boolean().default(true),
       requiresApproval: z.boolean().default(false),
@@ -71,10 +71,7 @@ export interface JoinContext {
 
 /** Asks to join a list: records the request and emails a confirmation link (double opt-in); the answer never reveals who is subscribed. */
 export async function requestJoin(ctx: JoinContext, input: unknown): Promise<void> {
-  const v = parseOrThrow(
-    subscriberInput.extend({ list: z.coerce.number({ error: 'Choose a list' }).int().positive('Choose a list') }),
-    input,
-  );
+  const v = parseOrThrow(subscriberInput.extend({ list: idField('Choose a list') }), input);
   const list = await repo.getList(ctx.db, v.list);
   if (!list || !list.public) throw new ValidationError([{ field: 'list', message: 'Choose a list' }]);
   await inTransaction(ctx.db, async (tx) => {
@@ -180,7 +177,7 @@ export async function unsubscribe(db: Db, secret: string, token: string, source:
 }
 
 const bulkInput = z.object({
-  lists: z.array(z.string().trim().min(1, 'Give a list name').max(100)).min(1, 'Name at least one list').max(20),
+  lists: z.array(requiredText(100, 'Give a list name')).min(1, 'Name at least one list').max(20),
   subscribers: z.array(z.unknown()).min(1, 'Give at least one subscriber').max(10_000, 'At most 10,000 subscribers per call'),
 });
 

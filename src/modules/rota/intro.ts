@@ -12,6 +12,7 @@ import { monthLabel, placeIntroduction as placeInEdition } from '../bulletin/ser
 import { editorsForNotices, personForAuth } from '../directory/service.js';
 import { monthField } from '../bulletin/validation.js';
 import { defaultDeadline, monthStart } from './dates.js';
+import { cleanString } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 /** What the introduction form shows: whose it is, for which month, and the last text sent. */
@@ -63,7 +64,12 @@ export async function formForActor(db: Db, actor: Actor, month: string): Promise
   return formFor(db, month, actor.id);
 }
 
-const bodyInput = z.object({ body: z.string().trim().min(1, 'Write the introduction').max(50_000, 'The introduction is too long') });
+const bodyInput = z.object({
+  body: cleanString({ multiline: true, message: 'Write the introduction' })
+    .trim()
+    .min(1, 'Write the introduction')
+    .max(50_000, 'The introduction is too long'),
+});
 
 /** Stores a submitted introduction and tells the editors it has arrived. */
 export async function submitIntroduction(

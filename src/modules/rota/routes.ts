@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors } from '../../platform/http/forms.js';
+import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { recentJobs } from '../../platform/jobs/scheduler.js';
 import { authorise } from '../auth/policy.js';
@@ -74,7 +75,7 @@ export function rotaRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.redirect(paths.adminRota, 303);
   });
   app.post<{ Params: { id: string } }>('/admin/introductions/:id/place', async (req, reply) => {
-    const editionId = await intro.placeIntroduction(db, req.actor, Number(req.params.id) || 0);
+    const editionId = await intro.placeIntroduction(db, req.actor, pathId(req.params.id));
     return reply.redirect(`${paths.adminEdition(editionId)}#introduction`, 303);
   });
 

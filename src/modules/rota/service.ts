@@ -10,6 +10,7 @@ import { listMemberOrganisations, personByEmailForAuth, personForAuth, searchPeo
 import { emailField } from '../directory/validation.js';
 import { monthField } from '../bulletin/validation.js';
 import { defaultDeadline, monthOf, monthStart, nextMonth } from './dates.js';
+import { dateField, idField } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 /** A slot as the rota pages and API show it. */
@@ -80,7 +81,7 @@ export async function mySlots(db: Db, actor: Actor): Promise<RotaEntry[]> {
   return Promise.all((await repo.slotsOf(db, actor.id)).map((s) => toEntry(db, s)));
 }
 
-const assignInput = z.object({ month: monthField, person: z.union([emailField, z.coerce.number().int().positive()]) });
+const assignInput = z.object({ month: monthField, person: z.union([emailField, idField('Choose a director')]) });
 
 /** Sets who writes a month's introduction (a person in the directory, by email or id); the hand-off line follows. */
 export async function assignSlot(db: Db, actor: Actor, input: unknown): Promise<RotaEntry> {
@@ -131,10 +132,7 @@ export async function swapSlots(db: Db, actor: Actor, input: unknown): Promise<v
 /** Changes a month's copy deadline (empty for the default, the 15th of the month before). */
 export async function changeDeadline(db: Db, actor: Actor, input: unknown): Promise<void> {
   authorise(actor, 'rota.manage');
-  const v = parseOrThrow(
-    z.object({ month: monthField, deadline: z.union([z.iso.date({ error: 'Enter a date as YYYY-MM-DD' }), z.literal('')]) }),
-    input,
-  );
+  const v = parseOrThrow(z.object({ month: monthField, deadline: z.union([dateField(), z.literal('')]) }), input);
   const slot = await repo.slotFor(db, monthStart(v.month));
   if (!slot) throw new NotFoundError('Rota slot');
   await inTransaction(db, async (tx) => {

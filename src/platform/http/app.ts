@@ -13,6 +13,9 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
 import { createViews } from './views.js';
+import { recordRoutes } from './route-table.js';
+import { guardInput } from './input-guard.js';
+import { badInputFromDatabase } from '../db/input-errors.js';
 import type { UploadedFile } from './forms.js';
 
 const root = projectRoot;
@@ -65,6 +68,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   const views = createViews({ networkName: config.networkName });
   const onRoute = opts.onRoute;
   if (onRoute) app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
+  recordRoutes(app);
 
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('sessionToken', undefined);
@@ -142,6 +146,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
     done();
   });
 
+  guardInput(app);
+
   app.get(paths.health, async () => ({ status: 'ok' }));
 
   app.setNotFoundHandler((req, reply) => {
@@ -180,6 +186,13 @@ function handleError(err: Error & { statusCode?: number; code?: string }, req: F
   if (status >= 400 && status < 500) {
     if (api) return reply.code(status).send({ error: 'bad_request', message: err.message });
     return reply.code(status).page('errors/problem.njk', { title: 'Sorry, we could not read that request', issues: [] });
+  }
+  // A last resort: input the database refused (a NUL, a number or date out of range) is the sender's problem, not ours.
+  if (badInputFromDatabase(err)) {
+    req.log.warn({ err }, 'the database refused input that validation let through');
+    const message = 'Some of what was sent cannot be stored: check for unusual characters, very large numbers or dates out of range';
+    if (api) return reply.code(422).send({ error: 'validation', message, errors: [] });
+    return reply.code(400).page('errors/problem.njk', { title: 'There is a problem', issues: [{ field: '(input)', message }] });
   }
   req.log.error({ err }, 'unhandled error');
   if (api) return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side' });
