@@ -47,16 +47,26 @@ describe('CSV exports', () => {
     const list = await subs.createList(database.db, system, { name: 'Regional Update' });
     const visitor = new TestClient(baton.app, database.db);
     await visitor.get('/subscribe');
-    const joined = await visitor.post('/subscribe', { list: String(list.id), email: 'joe@example.org', name: FORMULA, organisation: '+44 Dudley' });
+    const joined = await visitor.post('/subscribe', {
+      list: String(list.id),
+      email: 'joe@example.org',
+      name: FORMULA,
+      organisation: '+44 Dudley',
+    });
     expect(joined.statusCode).toBe(303);
     const rows = await download(`/admin/lists/${list.id}/subscribers.csv`);
-    expect(rows).toEqual([expect.objectContaining({ email: 'joe@example.org', name: `'${FORMULA}`, organisation: "'+44 Dudley", status: 'unconfirmed' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ email: 'joe@example.org', name: `'${FORMULA}`, organisation: "'+44 Dudley", status: 'unconfirmed' }),
+    ]);
   });
 
   it('the recipients of a send', async () => {
     await subs.upsertSubscribers(database.db, system, {
       lists: ['Regional Update'],
-      subscribers: [{ email: 'joe@example.org', name: FORMULA }, { email: 'zoe@example.org', name: 'Zoë Brontë' }],
+      subscribers: [
+        { email: 'joe@example.org', name: FORMULA },
+        { email: 'zoe@example.org', name: 'Zoë Brontë' },
+      ],
     });
     const { id } = await bulletin.createEdition(database.db, system, { title: 'Regional Update – June 2023', month: '2023-06' });
     await bulletin.transition(database.db, system, id, 'publish');

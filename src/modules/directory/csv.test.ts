@@ -91,7 +91,10 @@ describe('people CSV', () => {
     it('reads UTF-8 with a byte-order mark, and UTF-16 from Excel, without a note', async () => {
       const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${header}Zoë Brontë,zoe@example.org,director,\n`)]);
       expect(await importPeopleCsv(database.db, admin, bom)).toEqual({ created: 1, updated: 0, notes: [] });
-      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${header}Łucja Nowak,lucja@example.org,director,\n`, 'utf16le')]);
+      const utf16 = Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`${header}Łucja Nowak,lucja@example.org,director,\n`, 'utf16le'),
+      ]);
       expect(await importPeopleCsv(database.db, admin, utf16)).toEqual({ created: 1, updated: 0, notes: [] });
       expect((await names()).sort()).toEqual(['Zoë Brontë', 'Łucja Nowak']);
     });
