@@ -77,6 +77,12 @@ describe('people CSV', () => {
     expect((await directory.searchPeople(database.db, admin, { limit: 5, offset: 0 })).rows[0]!.jobTitle).toBe('Lead, "quality"');
   });
 
+  it('refuses a name with a line break in it, since names end up in mail headers', async () => {
+    const csv = 'name,email,role\n"Eve\r\nBcc: x@evil.example",eve@example.org,director\n';
+    await expect(importPeopleCsv(database.db, admin, csv)).rejects.toThrow('Must be on one line');
+    expect(await count()).toBe(0);
+  });
+
   describe('file encodings', () => {
     const header = 'name,email,role,organisation\n';
     const names = async () => (await directory.searchPeople(database.db, admin, { limit: 5, offset: 0 })).rows.map((p) => p.name);
