@@ -136,7 +136,7 @@ try {
       from: 'Bench <bench@example.org>',
       baseUrl: 'http://localhost:3000',
       unsubscribePath: '/unsubscribe/TOKEN',
-      listId: '<list-1.localhost>',
+      list: { name: 'Bench', id: 'list-1.localhost' },
       mailbox: 'bench@example.org',
     }),
     { email: 'reader@bench.example', name: 'Reader', token: '1.1.x', messageId: 'x@localhost' },

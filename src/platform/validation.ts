@@ -152,3 +152,17 @@ export function formId(value: unknown, field: string, message = 'Choose one from
   if (id === null) throw new ValidationError([{ field, message }]);
   return id;
 }
+
+// Names go into mail headers (a subscriber's in To, a list's in List-Id), where a line break would start a new header.
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+const ONE_LINE = 'Must be on one line: remove the line breaks';
+
+/** Like requiredText, and refuses line breaks: for names that end up in mail headers. */
+export function requiredLine(max: number, message = 'Enter some text') {
+  return requiredText(max, message).refine((v) => !LINE_BREAK.test(v), ONE_LINE);
+}
+
+/** Like optionalText, and refuses line breaks: for names that end up in mail headers. */
+export function optionalLine(max: number) {
+  return optionalText(max).refine((v) => v === null || !LINE_BREAK.test(v), ONE_LINE);
+}

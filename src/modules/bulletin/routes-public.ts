@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Feed } from 'feed';
 import type { AppContext } from '../../platform/http/context.js';
 import { ValidationError } from '../../platform/errors.js';
 import { pathId } from '../../platform/validation.js';
@@ -7,6 +6,7 @@ import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { PageCache } from '../../platform/http/page-cache.js';
 import { paths } from '../../platform/http/paths.js';
 import { can } from '../auth/policy.js';
+import { atomFeed } from './feed.js';
 import { presentEdition } from './present.js';
 import * as pub from './public.js';
 import { ViewCounter } from './view-counter.js';
@@ -43,35 +43,7 @@ export function bulletinPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
 
   app.get(paths.feed, async (req, reply) =>
-    cache.serve(
-      req,
-      reply,
-      async () => {
-        const trees = await pub.feedEditions(db);
-        const feed = new Feed({
-          title: `${config.networkName}: Regional Update`,
-          id: `${config.baseUrl}${paths.updates}`,
-          link: `${config.baseUrl}${paths.updates}`,
-          feedLinks: { atom: `${config.baseUrl}${paths.feed}` },
-          updated: trees[0]?.edition.publishedAt ?? new Date(0),
-          copyright: config.networkName,
-          author: { name: config.networkName },
-        });
-        for (const tree of trees) {
-          const e = presentEdition(tree);
-          feed.addItem({
-            title: e.title,
-            id: `${config.baseUrl}${paths.update(e.slug)}`,
-            link: `${config.baseUrl}${paths.update(e.slug)}`,
-            date: e.publishedAt ?? new Date(),
-            author: e.introAuthor ? [{ name: e.introAuthor }] : undefined,
-            content: feedHtml(e),
-          });
-        }
-        return feed.atom1();
-      },
-      'application/atom+xml; charset=utf-8',
-    ),
+    cache.serve(req, reply, async () => atomFeed(await pub.feedEditions(db), config), 'application/atom+xml; charset=utf-8'),
   );
 
   app.get<{ Params: { slug: string } }>('/updates/:slug', async (req, reply) => {
@@ -113,19 +85,4 @@ export function bulletinPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       .header('X-Content-Type-Options', 'nosniff')
       .send(a.data);
   });
-}
-
-/** The edition's whole content as HTML for a feed reader. */
-function feedHtml(e: ReturnType<typeof presentEdition>): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const parts = [e.introHtml];
-  if (e.introAuthor)
-    parts.push(
-      `<p>${esc(e.introSignOff ?? '')}</p><p><strong>${esc(e.introAuthor)}</strong>${e.introOrganisation ? `, ${esc(e.introOrganisation)}` : ''}</p>`,
-    );
-  for (const s of e.sections) {
-    if (s.heading) parts.push(`<h2>${esc(s.heading)}</h2>`);
-    for (const it of s.items) parts.push(`${it.heading ? `<h3>${esc(it.heading)}</h3>` : ''}${it.html}`);
-  }
-  return parts.join('\n');
 }

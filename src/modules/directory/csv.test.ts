@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { systemActor } from '../../platform/actor.js';
 import { ValidationError } from '../../platform/errors.js';
-import { exportPeopleCsv, importPeopleCsv } from './csv.js';
+import { NOT_UTF8_NOTE, exportPeopleCsv, importPeopleCsv } from './csv.js';
 import * as directory from './service.js';
 
 let database: TestDatabase;
@@ -24,7 +24,7 @@ describe('people CSV', () => {
     await directory.createPerson(database.db, admin, { name: 'Old Name', email: 'tina@example.org', role: 'director' });
     const csv =
       'Name,Email,Job title,Organisation,Role,PA email\nTina Russell,TINA@example.org,Director,Worcestershire,director,pa@example.org\n"Smith, Sam",sam@example.org,,,team-manager,\n';
-    expect(await importPeopleCsv(database.db, admin, csv)).toEqual({ created: 1, updated: 1 });
+    expect(await importPeopleCsv(database.db, admin, csv)).toEqual({ created: 1, updated: 1, notes: [] });
     const tina = (await directory.searchPeople(database.db, admin, { q: 'tina', limit: 5, offset: 0 })).rows[0]!;
     expect(tina).toMatchObject({ name: 'Tina Russell', organisationName: 'Worcestershire', paEmail: 'pa@example.org' });
     expect((await directory.searchPeople(database.db, admin, { q: 'sam@', limit: 5, offset: 0 })).rows[0]!.name).toBe('Smith, Sam');
@@ -68,12 +68,41 @@ describe('people CSV', () => {
       jobTitle: 'Lead, "quality"',
     });
     const csv = await exportPeopleCsv(database.db, admin);
-    expect(csv.split('\n')[0]).toBe('name,email,job_title,organisation,role,pa_email,access_role');
+    expect(csv.split('\n')[0]).toBe('\uFEFFname,email,job_title,organisation,role,pa_email,access_role');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(csv).toContain('"Lead, ""quality"""');
     await database.reset();
     await directory.createOrganisation(database.db, admin, { name: 'Worcestershire', kind: 'council' });
-    expect(await importPeopleCsv(database.db, admin, csv)).toEqual({ created: 1, updated: 0 });
+    expect(await importPeopleCsv(database.db, admin, csv)).toEqual({ created: 1, updated: 0, notes: [] });
     expect((await directory.searchPeople(database.db, admin, { limit: 5, offset: 0 })).rows[0]!.jobTitle).toBe('Lead, "quality"');
+  });
+
+  it('refuses a name with a line break in it, since names end up in mail headers', async () => {
+    const csv = 'name,email,role\n"Eve\r\nBcc: x@evil.example",eve@example.org,director\n';
+    await expect(importPeopleCsv(database.db, admin, csv)).rejects.toThrow('Must be on one line');
+    expect(await count()).toBe(0);
+  });
+
+  describe('file encodings', () => {
+    const header = 'name,email,role,organisation\n';
+    const names = async () => (await directory.searchPeople(database.db, admin, { limit: 5, offset: 0 })).rows.map((p) => p.name);
+
+    it('reads a Latin-1 (Windows-1252) file correctly and says it was not UTF-8', async () => {
+      const file = Buffer.from(`${header}Zoë Brontë,zoe@example.org,director,Worcestershire\n`, 'latin1');
+      expect(file.includes(Buffer.from('ë', 'utf8'))).toBe(false);
+      expect(await importPeopleCsv(database.db, admin, file)).toEqual({ created: 1, updated: 0, notes: [NOT_UTF8_NOTE] });
+      expect(await names()).toEqual(['Zoë Brontë']);
+    });
+
+    it('reads UTF-8 with a byte-order mark, and UTF-16 from Excel, without a note', async () => {
+      const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${header}Zoë Brontë,zoe@example.org,director,\n`)]);
+      expect(await importPeopleCsv(database.db, admin, bom)).toEqual({ created: 1, updated: 0, notes: [] });
+      const utf16 = Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`${header}Łucja Nowak,lucja@example.org,director,\n`, 'utf16le'),
+      ]);
+      expect(await importPeopleCsv(database.db, admin, utf16)).toEqual({ created: 1, updated: 0, notes: [] });
+      expect((await names()).sort()).toEqual(['Zoë Brontë', 'Łucja Nowak']);
+    });
   });
 });

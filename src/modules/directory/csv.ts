@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../platform/csv.js';
 import { ValidationError, zodIssues, type FieldIssue } from '../../platform/errors.js';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { recordAudit } from '../audit/service.js';
@@ -22,10 +22,32 @@ const FIELD_TO_COLUMN: Record<string, string> = {
   accessRole: 'access_role',
 };
 
-/** What an import did. */
+/** What an import did, and anything the person should check (such as a file that was not UTF-8). */
 export interface ImportResult {
   created: number;
   updated: number;
+  notes: string[];
+}
+
+/** What a file read as Windows-1252 gets told, so no one is left with silently garbled accents. */
+export const NOT_UTF8_NOTE =
+  'This file was not saved as UTF-8, so it was read as Windows-1252 (the encoding of Excel\'s "CSV (Comma delimited)"). ' +
+  'Check names with accents; to be sure of them, save the file as "CSV UTF-8" and import it again.';
+
+/**
+ * The text of an uploaded file: UTF-8 (with or without a byte-order mark) as it is; anything that is not valid UTF-8
+ * is read as Windows-1252, the encoding Excel on Windows saves CSV in, with a note saying so rather than storing mojibake.
+ */
+export function decodeCsv(data: Buffer | string): { text: string; notes: string[] } {
+  if (typeof data === 'string') return { text: data.replace(/^\uFEFF/, ''), notes: [] };
+  // Excel's "Unicode Text" is UTF-16 with a byte-order mark; its ASCII would otherwise pass as UTF-8 full of NULs.
+  if (data[0] === 0xff && data[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(data), notes: [] };
+  if (data[0] === 0xfe && data[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(data), notes: [] };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(data), notes: [] };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(data), notes: [NOT_UTF8_NOTE] };
+  }
 }
 
 function normaliseHeader(h: string): string {
@@ -61,9 +83,10 @@ function readRecords(text: string): Array<{ line: number; row: Record<string, st
   return records.map((r) => ({ line: r.info.lines, row: r.record }));
 }
 
-/** Imports people from CSV, creating or updating by email; any bad row means nothing at all is applied. */
-export async function importPeopleCsv(db: Db, actor: Actor, text: string): Promise<ImportResult> {
+/** Imports people from a CSV file or text, creating or updating by email; any bad row means nothing at all is applied. */
+export async function importPeopleCsv(db: Db, actor: Actor, file: Buffer | string): Promise<ImportResult> {
   authorise(actor, 'directory.manage');
+  const { text, notes } = decodeCsv(file);
   const records = readRecords(text);
   const issues: FieldIssue[] = [];
   const valid: Array<{ line: number; input: PersonInput }> = [];
@@ -99,7 +122,7 @@ export async function importPeopleCsv(db: Db, actor: Actor, text: string): Promi
   if (issues.length) throw new ValidationError(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 
   return inTransaction(db, async (tx) => {
-    const result: ImportResult = { created: 0, updated: 0 };
+    const result = { created: 0, updated: 0 };
     for (const { input } of valid) {
       const organisationId = typeof input.organisation === 'string' ? orgIds.get(input.organisation.toLowerCase())! : null;
       const existing = await repo.findPersonByEmail(tx, input.email);
@@ -126,22 +149,16 @@ export async function importPeopleCsv(db: Db, actor: Actor, text: string): Promi
       summary: `Imported people from CSV: ${result.created} added, ${result.updated} updated`,
       data: { ...result, emails: valid.map((v) => v.input.email) },
     });
-    return result;
+    return { ...result, notes };
   });
-}
-
-/** Quotes a cell that a spreadsheet would otherwise run as a formula. */
-function safeCell(value: string | null): string {
-  if (!value) return '';
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** Exports the whole directory of people as CSV, in the columns the import reads. */
 export async function exportPeopleCsv(db: Db, actor: Actor): Promise<string> {
   authorise(actor, 'directory.manage');
   const rows = await repo.allPeople(db);
-  return stringify(
-    rows.map((p) => [p.name, p.email, p.jobTitle, p.organisationName, p.jobRole, p.paEmail, p.accessRole].map(safeCell)),
-    { header: true, columns: [...PEOPLE_CSV_COLUMNS] },
+  return toCsv(
+    PEOPLE_CSV_COLUMNS,
+    rows.map((p) => [p.name, p.email, p.jobTitle, p.organisationName, p.jobRole, p.paEmail, p.accessRole]),
   );
 }

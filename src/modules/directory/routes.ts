@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
+import { sendCsv } from '../../platform/csv.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber, uploadedFile } from '../../platform/http/forms.js';
 import { parseId, pathId } from '../../platform/validation.js';
@@ -147,9 +148,9 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(paths.adminPeopleImport, async (req, reply) => {
     authorise(req.actor, 'directory.manage');
     const body = (req.body ?? {}) as { file?: unknown; csv?: string };
-    const text = uploadedFile(body.file)?.data.toString('utf8') ?? body.csv ?? '';
+    const file = uploadedFile(body.file)?.data ?? body.csv ?? '';
     try {
-      const result = await importPeopleCsv(db, req.actor, text);
+      const result = await importPeopleCsv(db, req.actor, file);
       return reply.page('directory/views/import.njk', { result });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -159,10 +160,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get(paths.adminPeopleExport, async (req, reply) => {
     const csv = await exportPeopleCsv(db, req.actor);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="people-${new Date().toISOString().slice(0, 10)}.csv"`)
-      .send(csv);
+    return sendCsv(reply, `people-${new Date().toISOString().slice(0, 10)}.csv`, csv);
   });
 
   registerOrganisationPages(app, ctx);

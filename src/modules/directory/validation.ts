@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
-import { dateField, emailAddress, idField, optionalEmailAddress, optionalText, parseId, requiredText } from '../../platform/validation.js';
+import { dateField, emailAddress, idField, optionalEmailAddress, optionalText, parseId, requiredLine, requiredText } from '../../platform/validation.js';
 import { JOB_ROLES, OFFICES, ORGANISATION_KINDS } from './schema.js';
 
 /** An email address, trimmed and lower-cased. */
@@ -18,7 +18,7 @@ export type OrganisationInput = z.output<typeof organisationInput>;
 
 /** A new or changed person; organisation is an id or the exact name of an existing organisation. */
 export const personInput = z.object({
-  name: requiredText(200, 'Enter a name'),
+  name: requiredLine(200, 'Enter a name'),
   email: emailField,
   jobTitle: optionalText(200),
   organisation: z

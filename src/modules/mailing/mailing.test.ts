@@ -349,7 +349,7 @@ describe('the editors’ sending pages', () => {
     expect(progress.statusCode).toBe(200);
     expect(progress.body).toContain('<progress');
     expect((await ed.get(`${sent.headers.location}/deliveries.csv`)).body.split('\n')[0]).toBe(
-      'email,name,status,attempts,sent_at,last_error',
+      '\uFEFFemail,name,status,attempts,sent_at,last_error',
     );
     expect((await ed.post(`/admin/editions/${id}/email/test`)).body).toContain('A test has been sent to ed@example.org');
     expect((await ed.get(`/admin/editions/${id}/email/preview`)).body).toContain('Dear ed,');

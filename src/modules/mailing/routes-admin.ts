@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../../platform/http/context.js';
+import { CsvExport, sendCsv } from '../../platform/csv.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
@@ -95,30 +95,15 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<Params>('/admin/lists/:id/subscribers.csv', async (req, reply) => {
     authorise(req.actor, 'mailing.manage');
     const listId = pathId(req.params.id);
-    const rows: string[] = [stringify([['email', 'name', 'role', 'organisation', 'status', 'since', 'bouncing']])];
+    const csv = new CsvExport(['email', 'name', 'role', 'organisation', 'status', 'since', 'bouncing']);
     for (const status of ['active', 'awaiting_approval', 'unconfirmed', 'unsubscribed'] as const) {
       for (let offset = 0; ; offset += 5000) {
         const page = await repo.listSubscribers(db, listId, { status, limit: 5000, offset });
-        rows.push(
-          stringify(
-            page.rows.map((r) => [
-              r.email,
-              r.name ?? '',
-              r.role ?? '',
-              r.organisation ?? '',
-              r.status,
-              r.since.toISOString(),
-              r.bouncing ? 'yes' : 'no',
-            ]),
-          ),
-        );
+        csv.add(page.rows.map((r) => [r.email, r.name, r.role, r.organisation, r.status, r.since, r.bouncing]));
         if (page.rows.length < 5000) break;
       }
     }
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="list-${listId}-subscribers.csv"`)
-      .send(rows.join(''));
+    return sendCsv(reply, `list-${listId}-subscribers.csv`, csv);
   });
 
   const emailPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
@@ -201,10 +186,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
   }
   app.get<Params>('/admin/sends/:id/deliveries.csv', async (req, reply) => {
-    const csv = await sends.deliveriesCsv(db, req.actor, pathId(req.params.id));
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="send-${req.params.id}-recipients.csv"`)
-      .send(csv);
+    const id = pathId(req.params.id);
+    return sendCsv(reply, `send-${id}-recipients.csv`, await sends.deliveriesCsv(db, req.actor, id));
   });
 }

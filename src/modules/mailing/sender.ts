@@ -8,7 +8,7 @@ import { bulletinSettings } from '../bulletin/public.js';
 import { personalise, renderEmailEdition, type RenderedEdition } from './email.js';
 import * as repo from './repo.js';
 import { unsubscribeToken } from './subscriptions.js';
-import { buildRawTemplate, rawMessage, type RawTemplate } from './mime.js';
+import { buildRawTemplate, listIdValue, rawMessage, type RawTemplate } from './mime.js';
 
 /** How the sender works: where mail goes, how fast, and when it gives up. */
 export interface SenderOptions {
@@ -168,7 +168,7 @@ export class SendWorker {
         from: this.opts.from,
         baseUrl: this.opts.baseUrl,
         unsubscribePath: paths.unsubscribe('TOKEN'),
-        listId: `"${listName.replace(/"/g, '')}" <list-${send.listId}.${new URL(this.opts.baseUrl).hostname}>`,
+        list: { name: listName, id: `list-${send.listId}.${new URL(this.opts.baseUrl).hostname}` },
         mailbox: this.mailbox,
       });
       r = { edition, raw };
@@ -188,7 +188,7 @@ export class SendWorker {
     return {
       'List-Unsubscribe': `<${this.opts.baseUrl}${paths.unsubscribe(token)}>, <mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Id': `"${listName.replace(/"/g, '')}" <list-${send.listId}.${host}>`,
+      'List-Id': listIdValue(listName, `list-${send.listId}.${host}`),
       Precedence: 'bulk',
     };
   }

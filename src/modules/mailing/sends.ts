@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { CsvExport } from '../../platform/csv.js';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
@@ -134,11 +134,11 @@ export async function deliveries(
 /** Per-recipient statuses of a send as CSV, read a page at a time. */
 export async function deliveriesCsv(db: Db, actor: Actor, sendId: number): Promise<string> {
   authorise(actor, 'mailing.send');
-  const out: string[] = [stringify([['email', 'name', 'status', 'attempts', 'sent_at', 'last_error']])];
+  const out = new CsvExport(['email', 'name', 'status', 'attempts', 'sent_at', 'last_error']);
   for (let offset = 0; ; offset += 5000) {
     const rows = await repo.deliveriesOf(db, sendId, { limit: 5000, offset });
-    out.push(stringify(rows.map((r) => [r.email, r.name ?? '', r.status, r.attempts, r.sentAt?.toISOString() ?? '', r.lastError ?? ''])));
-    if (rows.length < 5000) return out.join('');
+    out.add(rows.map((r) => [r.email, r.name, r.status, r.attempts, r.sentAt, r.lastError]));
+    if (rows.length < 5000) return out.toString();
   }
 }
 

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service.js';
 import { authorise } from '../auth/policy.js';
 import { hashToken, newToken, signParts, verifyParts } from '../auth/tokens.js';
 import { emailField } from '../directory/validation.js';
-import { idField, optionalText, requiredText } from '../../platform/validation.js';
+import { idField, optionalLine, optionalText, requiredLine } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
 /** Who a subscription change came from, for the consent record. */
@@ -20,7 +20,7 @@ const optional200 = optionalText(200);
 /** A subscriber as the join form, the editors and the API describe one. */
 export const subscriberInput = z.object({
   email: emailField,
-  name: optional200,
+  name: optionalLine(200),
   role: optional200,
   organisation: optional200,
 });
@@ -30,7 +30,7 @@ export async function createList(db: Db, actor: Actor, input: unknown): Promise<
   authorise(actor, 'mailing.manage');
   const v = parseOrThrow(
     z.object({
-      name: requiredText(100, 'Enter a name'),
+      name: requiredLine(100, 'Enter a name'),
       description: optional200,
       public: z.boolean().default(true),
       requiresApproval: z.boolean().default(false),
@@ -177,7 +177,7 @@ export async function unsubscribe(db: Db, secret: string, token: string, source:
 }
 
 const bulkInput = z.object({
-  lists: z.array(requiredText(100, 'Give a list name')).min(1, 'Name at least one list').max(20),
+  lists: z.array(requiredLine(100, 'Give a list name')).min(1, 'Name at least one list').max(20),
   subscribers: z.array(z.unknown()).min(1, 'Give at least one subscriber').max(10_000, 'At most 10,000 subscribers per call'),
 });
 

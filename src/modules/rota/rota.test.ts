@@ -192,7 +192,7 @@ describe('the rota', () => {
     });
     const csv = await rota.rotaCsv(database.db, editor);
     expect(csv.split('\n').slice(0, 2)).toEqual([
-      'month,author,organisation,email,pa_email,deadline,introduction_received,source',
+      '\uFEFFmonth,author,organisation,email,pa_email,deadline,introduction_received,source',
       '2031-06,Jo Britton,Walsall,jo@example.org,,2031-05-15,no,rota',
     ]);
     const fair = await rota.fairness(database.db, editor, at('2031-08-01T00:00:00Z'));

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
+import { sendCsv } from '../../platform/csv.js';
 import { ValidationError } from '../../platform/errors.js';
 import { formErrors } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
@@ -41,12 +42,7 @@ export function rotaRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
 
   app.get(paths.adminRota, async (req, reply) => rotaPage(req, reply));
-  app.get(paths.adminRotaExport, async (req, reply) =>
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', 'attachment; filename="rota.csv"')
-      .send(await rota.rotaCsv(db, req.actor)),
-  );
+  app.get(paths.adminRotaExport, async (req, reply) => sendCsv(reply, 'rota.csv', await rota.rotaCsv(db, req.actor)));
   app.post(paths.adminRota, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     try {

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../platform/csv.js';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
@@ -53,18 +53,9 @@ export async function listRota(db: Db, actor: Actor): Promise<RotaEntry[]> {
 /** The rota as CSV, one row a month, for a spreadsheet. */
 export async function rotaCsv(db: Db, actor: Actor): Promise<string> {
   const rows = await listRota(db, actor);
-  return stringify(
-    rows.map((e) => [
-      e.month,
-      e.authorName,
-      e.organisationName ?? '',
-      e.email ?? '',
-      e.paEmail ?? '',
-      e.deadline,
-      e.submitted ? 'yes' : 'no',
-      e.source,
-    ]),
-    { header: true, columns: ['month', 'author', 'organisation', 'email', 'pa_email', 'deadline', 'introduction_received', 'source'] },
+  return toCsv(
+    ['month', 'author', 'organisation', 'email', 'pa_email', 'deadline', 'introduction_received', 'source'],
+    rows.map((e) => [e.month, e.authorName, e.organisationName, e.email, e.paEmail, e.deadline, e.submitted, e.source]),
   );
 }
 

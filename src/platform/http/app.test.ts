@@ -92,7 +92,7 @@ describe('the web app', () => {
     expect(outbox.body).toContain('Sign in to');
     const csv = await admin.get('/admin/people/export.csv');
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\n')[0]).toBe('name,email,job_title,organisation,role,pa_email,access_role');
+    expect(csv.body.split('\n')[0]).toBe('\uFEFFname,email,job_title,organisation,role,pa_email,access_role');
   });
 
   it('imports a CSV upload through the page, listing bad lines and applying nothing', async () => {
