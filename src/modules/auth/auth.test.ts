@@ -129,6 +129,23 @@ describe('sign-in by emailed link', () => {
     const res = await c.post('/sign-in/confirm', { token, next: 'https://evil.example/' });
     expect(res.headers.location).toBe('/');
   });
+
+  it('answers a next with a tab or control characters with a safe redirect, never a 500', async () => {
+    await addPerson(database.db, { email: 'ctl@example.org' });
+    for (const [next, location] of [
+      ['/\t/evil.example', '/'],
+      ['/account\r\nSet-Cookie: x=1', '/accountSet-Cookie:%20x=1'],
+      ['/account\u0000x\u0007y', '/account%00x%07y'],
+    ]) {
+      const c = client();
+      await c.post('/sign-in', { email: 'ctl@example.org' });
+      const token = new URL(await latestSignInLink(database.db, 'ctl@example.org'), 'http://x').searchParams.get('token')!;
+      expect((await c.get(`/sign-in/confirm?token=${token}&next=${encodeURIComponent(next!)}`)).statusCode).toBe(200);
+      const res = await c.post('/sign-in/confirm', { token, next: next! });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(location);
+    }
+  });
 });
 
 describe('sign-in rate limit', () => {
