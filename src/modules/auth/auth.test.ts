@@ -120,6 +120,40 @@ describe('sign-in by emailed link', () => {
     expect(await outboxCount()).toBe(0);
   });
 
+  it('binds the form token to the session: a token made in another session, or signed out, is refused', async () => {
+    await addPerson(database.db, { email: 'victim@example.org' });
+    await addPerson(database.db, { email: 'attacker@example.org' });
+    const victim = client();
+    await victim.signIn('victim@example.org');
+    const attacker = client();
+    await attacker.signIn('attacker@example.org');
+    const anonymous = client();
+    const tokenOf = async (c: TestClient) => /name="_csrf" value="([^"]+)"/.exec((await c.get('/account')).body)?.[1] ?? '';
+    const signedOutToken = /name="_csrf" value="([^"]+)"/.exec((await anonymous.get('/sign-in')).body)![1]!;
+    const sessionsOfVictim = async () =>
+      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions s JOIN people p ON p.id = s.person_id WHERE p.email = 'victim@example.org'`))[0]!.n;
+    // The victim's session cookie, with a csrf cookie and token the attacker got elsewhere (e.g. planted from a sibling subdomain).
+    const forged = (from: TestClient, token: string) =>
+      baton.app.inject({
+        method: 'POST',
+        url: '/account/sign-out-everywhere',
+        payload: new URLSearchParams({ _csrf: token }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `baton_session=${victim.cookies.get('baton_session')}; baton_csrf=${from.cookies.get('baton_csrf')}`,
+        },
+      });
+    const fromAttacker = await forged(attacker, await tokenOf(attacker));
+    expect(fromAttacker.statusCode).toBe(403);
+    expect(fromAttacker.body).toContain('This form has expired');
+    expect((await forged(anonymous, signedOutToken)).statusCode).toBe(403);
+    expect(await sessionsOfVictim()).toBe(1);
+    // The victim's own token, in the victim's own session, works.
+    await tokenOf(victim);
+    expect((await victim.post('/account/sign-out-everywhere')).statusCode).toBe(303);
+    expect(await sessionsOfVictim()).toBe(0);
+  });
+
   it('never redirects to another site after sign-in', async () => {
     await addPerson(database.db, { email: 'next@example.org' });
     const c = client();
