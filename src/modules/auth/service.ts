@@ -52,7 +52,7 @@ export async function requestSignIn(ctx: SignInContext, rawEmail: unknown, next?
       after: [`Or type this code on the sign-in page: ${code}`, 'If you did not ask to sign in, you can ignore this email.'],
       footer: ctx.networkName,
     });
-    await ctx.mailer.queue(tx, { to: person.email, subject: `Sign in to ${ctx.networkName}`, text, html });
+    await ctx.mailer.queue(tx, { to: person.email, subject: `Sign in to ${ctx.networkName}`, text, html, secrets: [token, code] });
   });
   ctx.mailer.kick();
   return { sent: true };
