@@ -67,6 +67,8 @@ export class TestClient {
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
     });
     this.keep(res);
+    // Some work (the sign-in email) starts only once the answer has gone; a person reads their email after that.
+    await this.app.afterResponse.idle();
     return res;
   }
 

@@ -31,6 +31,33 @@ describe('sign-in by emailed link', () => {
     expect(await outboxCount()).toBe(1);
   });
 
+  it('answers before it looks the address up, so a member\'s address and a stranger\'s take the same time', async () => {
+    await addPerson(database.db, { email: 'known@example.org' });
+    const c = client();
+    await c.get('/sign-in');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await c.get('/sign-in')).body)![1]!;
+    const post = (email: string) =>
+      baton.app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: new URLSearchParams({ _csrf: csrf, email }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `baton_csrf=${c.cookies.get('baton_csrf')}` },
+      });
+    const timeout = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000));
+    // While the directory and the sign-in tables are locked, any lookup before the answer would hold the answer back.
+    const answers = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`LOCK TABLE people, sign_in_tokens, mail_messages IN ACCESS EXCLUSIVE MODE`);
+      return Promise.race([Promise.all([post('known@example.org'), post('nobody@example.org')]), timeout]);
+    });
+    expect(answers).not.toBe('blocked');
+    const [known, unknown] = answers as Awaited<ReturnType<typeof post>>[];
+    expect(known!.statusCode).toBe(303);
+    expect(known!.headers.location).toBe(unknown!.headers.location);
+    expect(known!.body).toBe(unknown!.body);
+    await baton.app.afterResponse.idle();
+    expect(await outboxCount()).toBe(1);
+  });
+
   it('re-renders the form with the error summary for a malformed address', async () => {
     const res = await client().post('/sign-in', { email: 'not-an-address' });
     expect(res.statusCode).toBe(400);
@@ -88,6 +115,49 @@ describe('sign-in by emailed link', () => {
     const wrong2 = code2 === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) await d.post('/sign-in/code', { email: 'coder@example.org', code: wrong2 });
     expect((await d.post('/sign-in/code', { email: 'coder@example.org', code: code2 })).statusCode).toBe(400);
+  });
+
+  it('locks sign-in by code for a day after ten wrong codes across links, and tells the owner once', async () => {
+    await addPerson(database.db, { email: 'target@example.org' });
+    const attacker = client();
+    const codeFor = async () => {
+      await attacker.post('/sign-in', { email: 'target@example.org' });
+      const [row] = await database.query<{ text_body: string }>(sql`SELECT text_body FROM mail_messages WHERE subject LIKE 'Sign in to%' ORDER BY id DESC LIMIT 1`);
+      return /code on the sign-in page: (\d{6})/.exec(row!.text_body)![1]!;
+    };
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+    const notices = async () =>
+      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`))[0]!.n;
+    const type = (code: string) => attacker.post('/sign-in/code', { email: 'target@example.org', code });
+
+    for (let link = 0; link < 2; link++) {
+      const code = await codeFor();
+      for (let i = 0; i < 5; i++) expect((await type(wrongFor(code))).statusCode).toBe(400);
+      expect(await notices()).toBe(link === 0 ? 0 : 1);
+    }
+    const [notice] = await database.query<{ to_address: string; text_body: string }>(
+      sql`SELECT to_address, text_body FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`,
+    );
+    expect(notice!.to_address).toBe('target@example.org');
+    expect(notice!.text_body).toContain('10 wrong sign-in codes');
+
+    // Locked: even the right code fails, more wrong codes send no more email, and the emailed link still works.
+    const right = await codeFor();
+    expect((await type(right)).statusCode).toBe(400);
+    expect(attacker.cookies.has('baton_session')).toBe(false);
+    for (let i = 0; i < 3; i++) await type(wrongFor(right));
+    expect(await notices()).toBe(1);
+    const owner = client();
+    const token = new URL(await latestSignInLink(database.db, 'target@example.org'), 'http://x').searchParams.get('token')!;
+    expect((await owner.post('/sign-in/confirm', { token })).statusCode).toBe(303);
+    const [audit] = await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'signin.lock'`);
+    expect(audit!.n).toBe(1);
+
+    // A day later the lock has passed and the right code works again.
+    await database.db.execute(sql`UPDATE sign_in_locks SET locked_until = now() - interval '1 second'`);
+    await database.db.execute(sql`UPDATE sign_in_failures SET created_at = now() - interval '25 hours'`);
+    const later = await codeFor();
+    expect((await type(later)).statusCode).toBe(303);
   });
 
   it('signs out this browser, and signs out everywhere', async () => {

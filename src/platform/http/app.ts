@@ -12,6 +12,7 @@ import { PUBLIC_ACTOR, type Actor } from '../actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
+import { registerAfterResponse } from './after-response.js';
 import { createViews } from './views.js';
 import type { UploadedFile } from './forms.js';
 
@@ -67,6 +68,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   });
   const views = createViews({ networkName: config.networkName });
 
+  registerAfterResponse(app);
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('sessionToken', undefined);
   app.addHook('onRequest', async (req) => {
