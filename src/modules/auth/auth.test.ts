@@ -31,6 +31,33 @@ describe('sign-in by emailed link', () => {
     expect(await outboxCount()).toBe(1);
   });
 
+  it('answers before it looks the address up, so a member\'s address and a stranger\'s take the same time', async () => {
+    await addPerson(database.db, { email: 'known@example.org' });
+    const c = client();
+    await c.get('/sign-in');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await c.get('/sign-in')).body)![1]!;
+    const post = (email: string) =>
+      baton.app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: new URLSearchParams({ _csrf: csrf, email }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `baton_csrf=${c.cookies.get('baton_csrf')}` },
+      });
+    const timeout = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000));
+    // While the directory and the sign-in tables are locked, any lookup before the answer would hold the answer back.
+    const answers = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`LOCK TABLE people, sign_in_tokens, mail_messages IN ACCESS EXCLUSIVE MODE`);
+      return Promise.race([Promise.all([post('known@example.org'), post('nobody@example.org')]), timeout]);
+    });
+    expect(answers).not.toBe('blocked');
+    const [known, unknown] = answers as Awaited<ReturnType<typeof post>>[];
+    expect(known!.statusCode).toBe(303);
+    expect(known!.headers.location).toBe(unknown!.headers.location);
+    expect(known!.body).toBe(unknown!.body);
+    await baton.app.afterResponse.idle();
+    expect(await outboxCount()).toBe(1);
+  });
+
   it('re-renders the form with the error summary for a malformed address', async () => {
     const res = await client().post('/sign-in', { email: 'not-an-address' });
     expect(res.statusCode).toBe(400);
@@ -90,6 +117,49 @@ describe('sign-in by emailed link', () => {
     expect((await d.post('/sign-in/code', { email: 'coder@example.org', code: code2 })).statusCode).toBe(400);
   });
 
+  it('locks sign-in by code for a day after ten wrong codes across links, and tells the owner once', async () => {
+    await addPerson(database.db, { email: 'target@example.org' });
+    const attacker = client();
+    const codeFor = async () => {
+      await attacker.post('/sign-in', { email: 'target@example.org' });
+      const [row] = await database.query<{ text_body: string }>(sql`SELECT text_body FROM mail_messages WHERE subject LIKE 'Sign in to%' ORDER BY id DESC LIMIT 1`);
+      return /code on the sign-in page: (\d{6})/.exec(row!.text_body)![1]!;
+    };
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+    const notices = async () =>
+      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`))[0]!.n;
+    const type = (code: string) => attacker.post('/sign-in/code', { email: 'target@example.org', code });
+
+    for (let link = 0; link < 2; link++) {
+      const code = await codeFor();
+      for (let i = 0; i < 5; i++) expect((await type(wrongFor(code))).statusCode).toBe(400);
+      expect(await notices()).toBe(link === 0 ? 0 : 1);
+    }
+    const [notice] = await database.query<{ to_address: string; text_body: string }>(
+      sql`SELECT to_address, text_body FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`,
+    );
+    expect(notice!.to_address).toBe('target@example.org');
+    expect(notice!.text_body).toContain('10 wrong sign-in codes');
+
+    // Locked: even the right code fails, more wrong codes send no more email, and the emailed link still works.
+    const right = await codeFor();
+    expect((await type(right)).statusCode).toBe(400);
+    expect(attacker.cookies.has('baton_session')).toBe(false);
+    for (let i = 0; i < 3; i++) await type(wrongFor(right));
+    expect(await notices()).toBe(1);
+    const owner = client();
+    const token = new URL(await latestSignInLink(database.db, 'target@example.org'), 'http://x').searchParams.get('token')!;
+    expect((await owner.post('/sign-in/confirm', { token })).statusCode).toBe(303);
+    const [audit] = await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'signin.lock'`);
+    expect(audit!.n).toBe(1);
+
+    // A day later the lock has passed and the right code works again.
+    await database.db.execute(sql`UPDATE sign_in_locks SET locked_until = now() - interval '1 second'`);
+    await database.db.execute(sql`UPDATE sign_in_failures SET created_at = now() - interval '25 hours'`);
+    const later = await codeFor();
+    expect((await type(later)).statusCode).toBe(303);
+  });
+
   it('signs out this browser, and signs out everywhere', async () => {
     await addPerson(database.db, { email: 'two@example.org' });
     const phone = client();
@@ -120,6 +190,40 @@ describe('sign-in by emailed link', () => {
     expect(await outboxCount()).toBe(0);
   });
 
+  it('binds the form token to the session: a token made in another session, or signed out, is refused', async () => {
+    await addPerson(database.db, { email: 'victim@example.org' });
+    await addPerson(database.db, { email: 'attacker@example.org' });
+    const victim = client();
+    await victim.signIn('victim@example.org');
+    const attacker = client();
+    await attacker.signIn('attacker@example.org');
+    const anonymous = client();
+    const tokenOf = async (c: TestClient) => /name="_csrf" value="([^"]+)"/.exec((await c.get('/account')).body)?.[1] ?? '';
+    const signedOutToken = /name="_csrf" value="([^"]+)"/.exec((await anonymous.get('/sign-in')).body)![1]!;
+    const sessionsOfVictim = async () =>
+      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions s JOIN people p ON p.id = s.person_id WHERE p.email = 'victim@example.org'`))[0]!.n;
+    // The victim's session cookie, with a csrf cookie and token the attacker got elsewhere (e.g. planted from a sibling subdomain).
+    const forged = (from: TestClient, token: string) =>
+      baton.app.inject({
+        method: 'POST',
+        url: '/account/sign-out-everywhere',
+        payload: new URLSearchParams({ _csrf: token }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `baton_session=${victim.cookies.get('baton_session')}; baton_csrf=${from.cookies.get('baton_csrf')}`,
+        },
+      });
+    const fromAttacker = await forged(attacker, await tokenOf(attacker));
+    expect(fromAttacker.statusCode).toBe(403);
+    expect(fromAttacker.body).toContain('This form has expired');
+    expect((await forged(anonymous, signedOutToken)).statusCode).toBe(403);
+    expect(await sessionsOfVictim()).toBe(1);
+    // The victim's own token, in the victim's own session, works.
+    await tokenOf(victim);
+    expect((await victim.post('/account/sign-out-everywhere')).statusCode).toBe(303);
+    expect(await sessionsOfVictim()).toBe(0);
+  });
+
   it('never redirects to another site after sign-in', async () => {
     await addPerson(database.db, { email: 'next@example.org' });
     const c = client();
@@ -128,6 +232,23 @@ describe('sign-in by emailed link', () => {
     const token = new URL(link, 'http://x').searchParams.get('token')!;
     const res = await c.post('/sign-in/confirm', { token, next: 'https://evil.example/' });
     expect(res.headers.location).toBe('/');
+  });
+
+  it('answers a next with a tab or control characters with a safe redirect, never a 500', async () => {
+    await addPerson(database.db, { email: 'ctl@example.org' });
+    for (const [next, location] of [
+      ['/\t/evil.example', '/'],
+      ['/account\r\nSet-Cookie: x=1', '/accountSet-Cookie:%20x=1'],
+      ['/account\u0000x\u0007y', '/account%00x%07y'],
+    ]) {
+      const c = client();
+      await c.post('/sign-in', { email: 'ctl@example.org' });
+      const token = new URL(await latestSignInLink(database.db, 'ctl@example.org'), 'http://x').searchParams.get('token')!;
+      expect((await c.get(`/sign-in/confirm?token=${token}&next=${encodeURIComponent(next!)}`)).statusCode).toBe(200);
+      const res = await c.post('/sign-in/confirm', { token, next: next! });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(location);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Actor, type Role } from '../../platform/actor.js';
+import { ACCOUNT_ROLES, ROLES, type Actor, type Role } from '../../platform/actor.js';
 import { RULES, can, type Action } from './policy.js';
 
 const actor = (role: Role, organisationId: number | null = 1): Actor => ({
@@ -16,6 +16,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'directory.view': ['member', 'director', 'editor', 'admin'],
   'directory.manage': ['editor', 'admin'],
   'person.edit': ['director', 'editor', 'admin'],
+  'person.changeEmail': ['director', 'editor', 'admin'],
   'person.setAccessRole': ['admin'],
   'audit.view': ['admin'],
   'outbox.view': ['admin'],
@@ -39,16 +40,44 @@ describe('policy', () => {
     for (const role of ROLES) {
       const allowed = EXPECTED[action].includes(role);
       it(`${role} ${allowed ? 'may' : 'may not'} ${action} (within their own organisation)`, () => {
-        expect(can(actor(role), action, { organisationId: 1 })).toBe(allowed);
+        expect(can(actor(role), action, { organisationId: 1, accessRole: 'member' })).toBe(allowed);
       });
     }
   }
 
   it('lets a director act for their own organisation only', () => {
-    expect(can(actor('director', 1), 'person.edit', { organisationId: 1 })).toBe(true);
-    expect(can(actor('director', 1), 'person.edit', { organisationId: 2 })).toBe(false);
-    expect(can(actor('director', 1), 'person.edit', { organisationId: null })).toBe(false);
-    expect(can(actor('director', null), 'person.edit', { organisationId: null })).toBe(false);
-    expect(can(actor('editor', 1), 'person.edit', { organisationId: 2 })).toBe(true);
+    expect(can(actor('director', 1), 'person.edit', { organisationId: 1, accessRole: 'member' })).toBe(true);
+    expect(can(actor('director', 1), 'person.edit', { organisationId: 2, accessRole: 'member' })).toBe(false);
+    expect(can(actor('director', 1), 'person.edit', { organisationId: null, accessRole: 'member' })).toBe(false);
+    expect(can(actor('director', null), 'person.edit', { organisationId: null, accessRole: 'member' })).toBe(false);
+    expect(can(actor('editor', 1), 'person.edit', { organisationId: 2, accessRole: 'admin' })).toBe(true);
   });
+
+  // Who may edit, or change the email address of, a person of their own organisation, by that person's access role.
+  const BY_TARGET: Record<'person.edit' | 'person.changeEmail', Partial<Record<Role, Role[]>>> = {
+    'person.edit': {
+      director: ['subscriber', 'member'],
+      editor: ['subscriber', 'member', 'director', 'editor', 'admin'],
+      admin: ['subscriber', 'member', 'director', 'editor', 'admin'],
+    },
+    'person.changeEmail': {
+      director: ['subscriber', 'member'],
+      editor: ['subscriber', 'member', 'director'],
+      admin: ['subscriber', 'member', 'director', 'editor', 'admin'],
+    },
+  };
+  for (const action of ['person.edit', 'person.changeEmail'] as const) {
+    for (const role of ROLES) {
+      for (const target of ACCOUNT_ROLES) {
+        const allowed = (BY_TARGET[action][role] ?? []).includes(target);
+        it(`${role} ${allowed ? 'may' : 'may not'} ${action} a ${target} of their own organisation`, () => {
+          expect(can(actor(role), action, { organisationId: 1, accessRole: target })).toBe(allowed);
+        });
+      }
+    }
+    it(`refuses ${action} to a director when the target's access role is unknown`, () => {
+      expect(can(actor('director'), action, { organisationId: 1 })).toBe(false);
+      expect(can(actor('director'), action, { organisationId: 1, accessRole: null })).toBe(false);
+    });
+  }
 });

@@ -1,19 +1,27 @@
-import { atLeast, type Actor } from '../../platform/actor.js';
+import { atLeast, type Actor, type Role } from '../../platform/actor.js';
 import { ForbiddenError } from '../../platform/errors.js';
 
-/** What an action may concern: the organisation it belongs to, when that matters. */
+/** What an action may concern: the organisation it belongs to, and for a person their access role, when that matters. */
 export interface Resource {
   organisationId?: number | null;
+  accessRole?: Role | null;
 }
 
 const sameOrg = (a: Actor, r?: Resource) => a.organisationId != null && r?.organisationId === a.organisationId;
+// A target with no known access role counts as the most trusted, so a missing field never grants anything.
+const targetBelow = (r: Resource | undefined, role: Role) => r?.accessRole != null && !atLeast(r.accessRole, role);
+// A director acts for their own organisation's people, and only those with no more access than a member.
+const directorsOwn = (a: Actor, r?: Resource) => a.role === 'director' && sameOrg(a, r) && targetBelow(r, 'director');
 
 /** Every permission in Baton, one line each: who may do what. */
 export const RULES = {
   'account.view': (a: Actor) => atLeast(a.role, 'subscriber'),
   'directory.view': (a: Actor) => atLeast(a.role, 'member'),
   'directory.manage': (a: Actor) => atLeast(a.role, 'editor'),
-  'person.edit': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || (a.role === 'director' && sameOrg(a, r)),
+  'person.edit': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || directorsOwn(a, r),
+  // An address is the key to an account: changing it is signing in as its holder, so only for holders with less access.
+  'person.changeEmail': (a: Actor, r?: Resource) =>
+    atLeast(a.role, 'admin') || (a.role === 'editor' && targetBelow(r, 'editor')) || directorsOwn(a, r),
   'person.setAccessRole': (a: Actor) => atLeast(a.role, 'admin'),
   'audit.view': (a: Actor) => atLeast(a.role, 'admin'),
   'outbox.view': (a: Actor) => atLeast(a.role, 'admin'),

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
-import { apiTokens, sessions, signInTokens } from './schema.js';
+import { apiTokens, sessions, signInFailures, signInLocks, signInTokens } from './schema.js';
 
 /** Inserts a sign-in token. */
 export async function insertSignInToken(db: Db, values: typeof signInTokens.$inferInsert): Promise<void> {
@@ -140,4 +140,37 @@ export async function revokeApiToken(db: Db, id: number): Promise<string | undef
     .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
     .returning({ name: apiTokens.name });
   return row?.name;
+}
+
+/** Whether sign-in by code is locked for an address at this moment. */
+export async function codeSignInLocked(db: Db, email: string, now: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ email: signInLocks.email })
+    .from(signInLocks)
+    .where(and(eq(signInLocks.email, email), gt(signInLocks.lockedUntil, now)));
+  return Boolean(row);
+}
+
+/** Records a wrong code for an address and returns how many it has had since a time. */
+export async function recordCodeFailure(db: Db, email: string, since: Date): Promise<number> {
+  await db.insert(signInFailures).values({ email });
+  const [row] = await db
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.email, email), gt(signInFailures.createdAt, since)));
+  return row!.n;
+}
+
+/** Locks sign-in by code for an address; true only for the call that started the lock, so its owner is told once. */
+export async function lockCodeSignIn(db: Db, email: string, until: Date): Promise<boolean> {
+  const rows = await db
+    .insert(signInLocks)
+    .values({ email, lockedUntil: until })
+    .onConflictDoUpdate({
+      target: signInLocks.email,
+      set: { lockedUntil: until, createdAt: sql`now()` },
+      where: sql`${signInLocks.lockedUntil} <= now()`,
+    })
+    .returning({ email: signInLocks.email });
+  return rows.length > 0;
 }

@@ -51,6 +51,7 @@ const signInRateLimit = (ctx: AppContext) => ({
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   resolveActor(app, ctx);
   const devOutbox = !ctx.mailer.usesSmtp;
+  const signInCtx: auth.SignInContext = { db: ctx.db, mailer: ctx.mailer, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName };
 
   const startSession = (reply: FastifyReply, session: string, next: unknown) =>
     reply.setCookie(SESSION_COOKIE, session, cookieOptions(ctx)).redirect(safeNext(next), 303);
@@ -63,16 +64,15 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(paths.signIn, { config: signInRateLimit(ctx) }, async (req, reply) => {
     const body = (req.body ?? {}) as { email?: string; next?: string };
     const next = safeNext(body.next);
+    let email: string;
     try {
-      await auth.requestSignIn(
-        { db: ctx.db, mailer: ctx.mailer, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName },
-        body.email ?? '',
-        next,
-      );
+      email = auth.signInAddress(body.email ?? '');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return reply.code(400).page('auth/views/sign-in.njk', { next, values: body, errors: formErrors(err.issues) });
     }
+    // The address is looked up only once the answer has gone: a member's address and a stranger's take the same time.
+    app.afterResponse.run(reply, () => auth.requestSignIn(signInCtx, email, next));
     return reply.redirect(withQuery(paths.signInCheckEmail, { next: next === paths.home ? undefined : next }), 303);
   });
 
@@ -85,7 +85,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const body = z
       .object({ email: z.string().default(''), code: z.string().default(''), next: z.string().optional() })
       .parse(req.body ?? {});
-    const result = await auth.completeSignInWithCode(ctx.db, body.email, body.code, req.headers['user-agent']);
+    const result = await auth.completeSignInWithCode(signInCtx, body.email, body.code, req.headers['user-agent']);
     if (!result) {
       const errors = formErrors([{ field: 'code', message: 'The code is wrong or has expired: check the email, or ask for a new one' }]);
       return reply.code(400).page('auth/views/check-email.njk', { next: safeNext(body.next), devOutbox, values: body, errors });

@@ -6,7 +6,7 @@ import { paths, withQuery } from '../../platform/http/paths.js';
 import { recordAudit } from '../audit/service.js';
 import { personByEmailForAuth, personForAuth } from '../directory/service.js';
 import { emailField } from '../directory/validation.js';
-import { ACCOUNT_ROLES, type Actor, type AccountRole } from '../../platform/actor.js';
+import { ACCOUNT_ROLES, systemActor, type Actor, type AccountRole } from '../../platform/actor.js';
 import { authorise } from './policy.js';
 import * as repo from './repo.js';
 import { hashToken, newCode, newToken, sameHash } from './tokens.js';
@@ -19,6 +19,10 @@ export const SIGN_IN_TTL_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_LINKS_PER_ADDRESS = 5;
 const MAX_CODE_ATTEMPTS = 5;
+/** Wrong codes for one address, across its links, that lock sign-in by code. */
+export const LOCK_AFTER_FAILURES = 10;
+/** The span over which wrong codes are counted, and how long the lock then lasts: at most 10 guesses a day. */
+export const LOCK_MS = 24 * 60 * 60 * 1000;
 
 /** What sign-in emails need to know. */
 export interface SignInContext {
@@ -28,9 +32,17 @@ export interface SignInContext {
   networkName: string;
 }
 
-/** Emails a sign-in link and code if the address belongs to someone; the caller answers the same either way. */
+/** The address typed into the sign-in form, trimmed and lower-cased; a malformed one is a ValidationError on `email`. */
+export function signInAddress(rawEmail: unknown): string {
+  return parseOrThrow(z.object({ email: emailField }), { email: rawEmail }).email;
+}
+
+/**
+ * Emails a sign-in link and code if the address belongs to someone.
+ * Run it after answering (the route does): its time differs for known and unknown addresses, the answer must not.
+ */
 export async function requestSignIn(ctx: SignInContext, rawEmail: unknown, next?: string): Promise<{ sent: boolean }> {
-  const email = parseOrThrow(z.object({ email: emailField }), { email: rawEmail }).email;
+  const email = signInAddress(rawEmail);
   const recent = await repo.countRecentSignIns(ctx.db, email, new Date(Date.now() - SIGN_IN_TTL_MS));
   if (recent >= MAX_LINKS_PER_ADDRESS) return { sent: false };
   const person = await personByEmailForAuth(ctx.db, email);
@@ -53,7 +65,13 @@ export async function requestSignIn(ctx: SignInContext, rawEmail: unknown, next?
       after: [`Or type this code on the sign-in page: ${code}`, 'If you did not ask to sign in, you can ignore this email.'],
       footer: ctx.networkName,
     });
-    await ctx.mailer.queue(tx, { to: person.email, subject: `Sign in to ${ctx.networkName}`, text, html });
+    await ctx.mailer.queue(tx, {
+      to: person.email,
+      subject: `Sign in to ${ctx.networkName}`,
+      text,
+      html,
+      secrets: [token, code],
+    });
   });
   ctx.mailer.kick();
   return { sent: true };
@@ -72,15 +90,55 @@ export async function completeSignInWithLink(db: Db, token: string, userAgent?: 
   });
 }
 
-/** Checks a typed one-time code for an address and opens a session; null when it is wrong or spent. */
-export async function completeSignInWithCode(db: Db, rawEmail: string, code: string, userAgent?: string) {
+/**
+ * Checks a typed one-time code for an address and opens a session; null when it is wrong, spent or locked.
+ * The tenth wrong code within a day, across links, locks sign-in by code for the address for a day and tells its owner.
+ */
+export async function completeSignInWithCode(ctx: SignInContext, rawEmail: string, code: string, userAgent?: string) {
   const email = rawEmail.trim().toLowerCase();
-  return inTransaction(db, async (tx) => {
+  const now = new Date();
+  let locked = false;
+  const result = await inTransaction(ctx.db, async (tx) => {
+    if (await repo.codeSignInLocked(tx, email, now)) return null;
     const row = await repo.takeCodeAttempt(tx, email, MAX_CODE_ATTEMPTS);
-    if (!row || !sameHash(row.codeHash, hashToken(`${email}:${code.trim()}`))) return null;
+    if (!row) return null;
+    if (!sameHash(row.codeHash, hashToken(`${email}:${code.trim()}`))) {
+      locked = await countWrongCode({ ...ctx, db: tx }, email, row.personId, now);
+      return null;
+    }
     const personId = await repo.useSignInToken(tx, row.tokenHash);
     return personId ? openSession(tx, personId, userAgent) : null;
   });
+  if (locked) ctx.mailer.kick();
+  return result;
+}
+
+/** Counts a wrong code; at the limit, locks sign-in by code and (once per lock) emails the owner. True when it locked. */
+async function countWrongCode(ctx: SignInContext, email: string, personId: number | null, now: Date): Promise<boolean> {
+  const failures = await repo.recordCodeFailure(ctx.db, email, new Date(now.getTime() - LOCK_MS));
+  if (failures < LOCK_AFTER_FAILURES) return false;
+  const until = new Date(now.getTime() + LOCK_MS);
+  if (!(await repo.lockCodeSignIn(ctx.db, email, until))) return false;
+  const person = personId ? await personForAuth(ctx.db, personId) : undefined;
+  if (!person) return false;
+  const untilText = `${until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const { text, html } = renderSimpleEmail({
+    heading: 'Sign-in by code is paused for your address',
+    paragraphs: [
+      `Hello ${person.name},`,
+      `Someone typed ${failures} wrong sign-in codes for ${person.email} within a day, so signing in to ${ctx.networkName} by code is paused until ${untilText}.`,
+      'The button in a sign-in email still works. If the wrong codes were not yours, someone may be trying to sign in as you: you need do nothing, but tell the network team.',
+    ],
+    footer: ctx.networkName,
+  });
+  await ctx.mailer.queue(ctx.db, { to: person.email, subject: `Sign-in by code paused for ${ctx.networkName}`, text, html });
+  await recordAudit(ctx.db, systemActor('sign-in'), {
+    action: 'signin.lock',
+    entityType: 'person',
+    entityId: person.id,
+    summary: `Sign-in by code locked for ${person.email} until ${untilText} after ${failures} wrong codes`,
+  });
+  return true;
 }
 
 async function openSession(tx: Db, personId: number, userAgent?: string) {

@@ -50,6 +50,7 @@ const idOf = (params: Record<string, string>) => pathId(params.id, 'Resource');
 /** JSON API for people and organisations: list with paging, get, create, update. */
 export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
+  const notices = { mailer: ctx.mailer, networkName: ctx.config.networkName };
 
   apiRoute(app, {
     method: 'GET',
@@ -137,6 +138,6 @@ export function directoryApi(app: FastifyInstance, ctx: AppContext): void {
     summary: 'Change a person',
     body: personPatch,
     response: personOut,
-    handler: async ({ body, params, req }) => presentPerson(await directory.updatePerson(db, req.actor, idOf(params), body)),
+    handler: async ({ body, params, req }) => presentPerson(await directory.updatePerson(db, req.actor, idOf(params), body, notices)),
   });
 }

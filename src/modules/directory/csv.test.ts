@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { systemActor } from '../../platform/actor.js';
-import { ValidationError } from '../../platform/errors.js';
+import { ForbiddenError, ValidationError } from '../../platform/errors.js';
 import { NOT_UTF8_NOTE, exportPeopleCsv, importPeopleCsv } from './csv.js';
 import * as directory from './service.js';
 
@@ -28,6 +28,15 @@ describe('people CSV', () => {
     const tina = (await directory.searchPeople(database.db, admin, { q: 'tina', limit: 5, offset: 0 })).rows[0]!;
     expect(tina).toMatchObject({ name: 'Tina Russell', organisationName: 'Worcestershire', paEmail: 'pa@example.org' });
     expect((await directory.searchPeople(database.db, admin, { q: 'sam@', limit: 5, offset: 0 })).rows[0]!.name).toBe('Smith, Sam');
+  });
+
+  it('refuses an editor an import that demotes an admin to member, and changes nothing', async () => {
+    await directory.createPerson(database.db, admin, { name: 'Root', email: 'root@example.org', role: 'other', accessRole: 'admin' });
+    const editor = { kind: 'person' as const, id: 99, label: 'editor', role: 'editor' as const, organisationId: null };
+    const csv = 'name,email,role,access_role\nRoot,root@example.org,other,member\n';
+    await expect(importPeopleCsv(database.db, editor, csv)).rejects.toBeInstanceOf(ForbiddenError);
+    const [row] = await database.query<{ access_role: string }>(sql`SELECT access_role FROM people WHERE email = 'root@example.org'`);
+    expect(row!.access_role).toBe('admin');
   });
 
   it('reports every bad row with line, field and reason, and imports nothing', async () => {

@@ -126,6 +126,8 @@ export async function importPeopleCsv(db: Db, actor: Actor, file: Buffer | strin
     for (const { input } of valid) {
       const organisationId = typeof input.organisation === 'string' ? orgIds.get(input.organisation.toLowerCase())! : null;
       const existing = await repo.findPersonByEmail(tx, input.email);
+      // Naming a different access role for someone already here is a change of role, even to member.
+      if (existing && input.accessRole && input.accessRole !== existing.accessRole) authorise(actor, 'person.setAccessRole');
       const values = {
         name: input.name,
         email: input.email,

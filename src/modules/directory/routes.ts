@@ -45,6 +45,7 @@ async function onInvalid(err: unknown, reply: FastifyReply, template: string, da
 /** The public directory page and the editors' pages for people, organisations and offices. */
 export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
+  const notices = { mailer: ctx.mailer, networkName: ctx.config.networkName };
   const personFormData = async (req: FastifyRequest, extra: Record<string, unknown>) => ({
     ...choices,
     organisations: await directory.listAllOrganisations(db),
@@ -66,7 +67,10 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
       // A director may edit the people of their own organisation; the link shows where they may.
       people = {
         ...found,
-        rows: found.rows.map((p) => ({ ...p, canEdit: can(req.actor, 'person.edit', { organisationId: p.organisationId }) })),
+        rows: found.rows.map((p) => ({
+          ...p,
+          canEdit: can(req.actor, 'person.edit', { organisationId: p.organisationId, accessRole: p.accessRole }),
+        })),
       };
     }
     return reply.page('directory/views/directory.njk', {
@@ -121,7 +125,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>('/admin/people/:id', async (req, reply) => {
     const person = await directory.getPerson(db, req.actor, pathId(req.params.id));
-    authorise(req.actor, 'person.edit', { organisationId: person.organisationId });
+    authorise(req.actor, 'person.edit', { organisationId: person.organisationId, accessRole: person.accessRole });
     const values = { ...person, role: person.jobRole, organisation: person.organisationId };
     return reply.page(
       'directory/views/person-form.njk',
@@ -133,7 +137,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     const person = await directory.getPerson(db, req.actor, pathId(req.params.id));
     const body = (req.body ?? {}) as Body;
     try {
-      await directory.updatePerson(db, req.actor, person.id, personFromForm(body));
+      await directory.updatePerson(db, req.actor, person.id, personFromForm(body), notices);
       return reply.redirect(withQuery(paths.adminPerson(person.id), { saved: 1 }), 303);
     } catch (err) {
       return onInvalid(err, reply, 'directory/views/person-form.njk', await personFormData(req, { values: body, person }));

@@ -2,6 +2,8 @@ import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/err
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../../platform/actor.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { renderSimpleEmail } from '../../platform/mail/render.js';
 import { authorise } from '../auth/policy.js';
 import * as repo from './repo.js';
 import { OFFICE_LABELS, type Office } from './schema.js';
@@ -80,7 +82,7 @@ export async function createPerson(db: Db, actor: Actor, input: unknown): Promis
   const values = parseOrThrow(personInput, input);
   return inTransaction(db, async (tx) => {
     const organisationId = await resolveOrganisation(tx, values.organisation);
-    authorise(actor, 'person.edit', { organisationId });
+    authorise(actor, 'person.edit', { organisationId, accessRole: values.accessRole ?? 'member' });
     if (values.accessRole && values.accessRole !== 'member') authorise(actor, 'person.setAccessRole');
     if (await repo.findPersonByEmail(tx, values.email)) {
       throw new ValidationError([{ field: 'email', message: `${values.email} is already in the directory` }]);
@@ -97,18 +99,45 @@ export async function createPerson(db: Db, actor: Actor, input: unknown): Promis
   });
 }
 
-/** Changes a person; only the given fields change, and the change is audited with before and after. */
-export async function updatePerson(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.PersonView> {
+/** How the directory tells a person about a change to their account: the mailer, and the network's name to sign with. */
+export interface PersonNotices {
+  mailer: Mailer;
+  networkName: string;
+}
+
+/** Queues, in the change's transaction, the email telling the old address that the account's address changed. */
+async function noticeOfNewAddress(tx: Db, notices: PersonNotices, actor: Actor, who: { name: string; from: string; to: string }) {
+  const { text, html } = renderSimpleEmail({
+    heading: 'Your email address was changed',
+    paragraphs: [
+      `Hello ${who.name},`,
+      `The email address of your account with ${notices.networkName} was changed from ${who.from} to ${who.to} by ${actor.label}.`,
+      'Sign-in links now go to the new address. If you did not expect this, reply to this email or contact the network team at once.',
+    ],
+    footer: notices.networkName,
+  });
+  await notices.mailer.queue(tx, { to: who.from, subject: `Your email address with ${notices.networkName} was changed`, text, html });
+}
+
+/**
+ * Changes a person; only the given fields change, and the change is audited with before and after.
+ * A change of email address needs `notices`: the old address is told, in the same transaction.
+ */
+export async function updatePerson(db: Db, actor: Actor, id: number, input: unknown, notices?: PersonNotices): Promise<repo.PersonView> {
   const patch: PersonPatch = parseOrThrow(personPatch, input);
-  return inTransaction(db, async (tx) => {
+  let emailed = false;
+  const person = await inTransaction(db, async (tx) => {
     const before = await repo.getPerson(tx, id);
     if (!before) throw new NotFoundError('Person');
-    authorise(actor, 'person.edit', { organisationId: before.organisationId });
+    const target = { organisationId: before.organisationId, accessRole: before.accessRole };
+    authorise(actor, 'person.edit', target);
     const changes: Partial<repo.PersonValues> = {};
     if (patch.name !== undefined) changes.name = patch.name;
-    if (patch.email !== undefined) {
+    if (patch.email !== undefined && patch.email !== before.email) {
+      authorise(actor, 'person.changeEmail', target);
       const clash = await repo.findPersonByEmail(tx, patch.email);
       if (clash && clash.id !== id) throw new ValidationError([{ field: 'email', message: `${patch.email} is already in the directory` }]);
+      if (!notices) throw new Error('updatePerson: a change of email address needs the mailer to tell the old address');
       changes.email = patch.email;
     }
     if (patch.jobTitle !== undefined) changes.jobTitle = patch.jobTitle;
@@ -117,23 +146,29 @@ export async function updatePerson(db: Db, actor: Actor, id: number, input: unkn
     if (patch.organisation !== undefined) {
       changes.organisationId = await resolveOrganisation(tx, patch.organisation);
       // A director may not move someone out of (or into) another organisation.
-      authorise(actor, 'person.edit', { organisationId: changes.organisationId });
+      authorise(actor, 'person.edit', { ...target, organisationId: changes.organisationId });
     }
     if (patch.accessRole !== undefined && patch.accessRole !== before.accessRole) {
-      authorise(actor, 'person.setAccessRole');
+      authorise(actor, 'person.setAccessRole', target);
       changes.accessRole = patch.accessRole;
     }
     await repo.updatePerson(tx, id, changes);
     const beforeShown = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof typeof before]]));
     await recordAudit(tx, actor, {
-      action: changes.accessRole ? 'person.role' : 'person.update',
+      action: changes.accessRole ? 'person.role' : changes.email ? 'person.email' : 'person.update',
       entityType: 'person',
       entityId: id,
       summary: `Changed ${before.name}: ${Object.keys(changes).join(', ') || 'nothing'}`,
       data: { before: beforeShown, after: changes },
     });
+    if (changes.email && notices) {
+      await noticeOfNewAddress(tx, notices, actor, { name: before.name, from: before.email, to: changes.email });
+      emailed = true;
+    }
     return (await repo.getPerson(tx, id))!;
   });
+  if (emailed) notices?.mailer.kick();
+  return person;
 }
 
 /** One person, for someone allowed to see the directory. */

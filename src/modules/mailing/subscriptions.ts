@@ -97,7 +97,7 @@ export async function requestJoin(ctx: JoinContext, input: unknown): Promise<voi
       after: ['If you did not ask, ignore this email: you will not be added.'],
       footer: ctx.networkName,
     });
-    await ctx.mailer.queue(tx, { to: v.email, subject: `Confirm you want to join ${list.name}`, text, html });
+    await ctx.mailer.queue(tx, { to: v.email, subject: `Confirm you want to join ${list.name}`, text, html, secrets: [token] });
   });
   ctx.mailer.kick();
 }

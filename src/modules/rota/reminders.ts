@@ -118,6 +118,7 @@ export function reminderHandler(ctx: ReminderContext, from: string) {
           : `Reminder: Regional Update introduction due ${deadlineText}`,
       text,
       html,
+      secrets: [token],
       ical:
         days >= 28
           ? {

@@ -109,6 +109,10 @@ describe('reminders', () => {
       expect(m!.to).toEqual(['jo@example.org']);
       expect(m!.raw).toMatch(/text\/calendar; charset=utf-8; method=REQUEST/i);
       expect(textOf(m!.raw)).toContain('Jo Britton');
+      // The personal link reached Jo; the stored copy keeps no live link.
+      const token = /\/introduction\/([\w-]+)/.exec(textOf(m!.raw))![1]!;
+      expect((await mail())[0]!.text_body).not.toContain(token);
+      expect((await mail())[0]!.text_body).toContain('/introduction/[removed once sent]');
       await mailer.stop();
     } finally {
       await smtp.close();

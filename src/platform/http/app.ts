@@ -12,6 +12,7 @@ import { PUBLIC_ACTOR, type Actor } from '../actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
+import { registerAfterResponse } from './after-response.js';
 import { createViews } from './views.js';
 import { recordRoutes } from './route-table.js';
 import { guardInput } from './input-guard.js';
@@ -56,6 +57,11 @@ function secureCookies(baseUrl: string): boolean {
   return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 }
 
+/** What a form token is bound to: the session it was made in, or none; the auth module's onRequest hook sets the session. */
+function csrfBinding(req: FastifyRequest): string {
+  return req.sessionToken ? `session:${req.sessionToken}` : 'signed-out';
+}
+
 /** Builds the Fastify app with security headers, CSRF, cookies, forms, static assets, views and errors. */
 export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise<FastifyInstance> {
   const { config } = ctx;
@@ -70,13 +76,15 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   if (onRoute) app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
   recordRoutes(app);
 
+  registerAfterResponse(app);
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('sessionToken', undefined);
   app.addHook('onRequest', async (req) => {
     req.actor = PUBLIC_ACTOR;
   });
   app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    return views.render(template, { ...data, actor: this.request.actor, currentPath: this.request.url, csrf: () => this.generateCsrf() });
+    const csrf = () => this.generateCsrf({ userInfo: csrfBinding(this.request) });
+    return views.render(template, { ...data, actor: this.request.actor, currentPath: this.request.url, csrf });
   });
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
     return this.type('text/html; charset=utf-8').send(this.render(template, data));
@@ -107,6 +115,9 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'baton_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies(config.baseUrl), path: '/' },
+    // A form token is minted for one session (or for signed-out forms), and refused in any other.
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: opts.cookieSecret },
   });
   await app.register(formbody);
   // An empty JSON body (as some clients send with a bodiless POST) reads as {}; malformed JSON is a 400.

@@ -79,7 +79,19 @@ export function withQuery(path: string, query: Record<string, string | number | 
   return s ? `${path}?${s}` : path;
 }
 
-/** A local path safe to redirect to after sign-in (never another site). */
+// A stand-in origin: `next` must resolve to it, whatever the real base URL is.
+const LOCAL_ORIGIN = 'http://baton.invalid';
+
+/** A local path safe to redirect to after sign-in: parsed by the WHATWG URL parser, same origin only, re-serialised so no control character reaches a Location header. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : paths.home;
+  if (typeof next !== 'string' || next.length > 2000 || !/^\/(?![/\\])/.test(next)) return paths.home;
+  let url: URL;
+  try {
+    url = new URL(next, LOCAL_ORIGIN);
+  } catch {
+    return paths.home;
+  }
+  // The parser drops tabs and newlines and resolves dot segments, so check what it made of the input, not the input.
+  if (url.origin !== LOCAL_ORIGIN || !/^\/(?![/\\])/.test(url.pathname)) return paths.home;
+  return url.pathname + url.search + url.hash;
 }

@@ -13,6 +13,31 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** A calendar invitation (text/calendar), e.g. METHOD:REQUEST for a deadline. */
   ical?: { method: string; content: string; filename: string };
+  /**
+   * Secrets in the message (a sign-in token and code, a personal link's token): the stored copy loses them once SMTP
+   * has taken the message, so neither the outbox page nor a database leak shows a live link. The dev outbox keeps them.
+   */
+  secrets?: string[];
+}
+
+/** What a secret becomes in the stored copy of a delivered message. */
+export const REDACTED = '[removed once sent]';
+
+/** A message's parts with every secret replaced, for storing or showing once the live copy is no longer needed. */
+export function redactMessage<T extends { textBody: string; htmlBody: string; headers: Record<string, string> }>(
+  message: T,
+  secrets: readonly string[] | null | undefined,
+): T {
+  // Short strings could match innocent text; every secret Baton makes is at least a six-digit code.
+  const live = (secrets ?? []).filter((s) => s.length >= 6);
+  if (!live.length) return message;
+  const strip = (s: string) => live.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  return {
+    ...message,
+    textBody: strip(message.textBody),
+    htmlBody: strip(message.htmlBody),
+    headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, strip(v)])),
+  };
 }
 
 /** Options for the mailer. */
@@ -53,6 +78,7 @@ export class Mailer {
       htmlBody: mail.html,
       headers: mail.headers ?? {},
       ical: mail.ical ?? null,
+      secrets: this.transport && mail.secrets?.length ? mail.secrets : null,
       status: this.transport ? 'queued' : 'outbox',
     });
     if (!this.transport) this.opts.onOutbox?.(mail);
@@ -117,12 +143,23 @@ export class Mailer {
         UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = now()
         WHERE id IN (SELECT id FROM mail_messages WHERE status = 'queued' AND next_attempt_at <= now()
                      ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-        RETURNING id, to_address, cc_address, subject, text_body, html_body, headers, ical, attempts`,
+        RETURNING id, to_address, cc_address, subject, text_body, html_body, headers, ical, secrets, attempts`,
       );
       if (claimed.length === 0) return total;
       for (const row of claimed) await this.sendOne(row);
       total += claimed.length;
     }
+  }
+
+  /** The columns that replace a claimed row's bodies once its secrets are no longer needed. */
+  private redacted(row: Record<string, unknown>) {
+    const secrets = row.secrets as string[] | null;
+    if (!secrets?.length) return {};
+    const { textBody, htmlBody, headers } = redactMessage(
+      { textBody: row.text_body as string, htmlBody: row.html_body as string, headers: row.headers as Record<string, string> },
+      secrets,
+    );
+    return { textBody, htmlBody, headers, secrets: null };
   }
 
   private async sendOne(row: Record<string, unknown>): Promise<void> {
@@ -139,7 +176,10 @@ export class Mailer {
         headers: row.headers as Record<string, string>,
         ...(row.ical ? { icalEvent: row.ical as { method: string; content: string; filename: string } } : {}),
       });
-      await db.update(mailMessages).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(mailMessages.id, id));
+      await db
+        .update(mailMessages)
+        .set({ status: 'sent', sentAt: new Date(), lastError: null, ...this.redacted(row) })
+        .where(eq(mailMessages.id, id));
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode ?? 0;
       const attempts = row.attempts as number;
@@ -150,6 +190,8 @@ export class Mailer {
           status: permanent ? 'failed' : 'queued',
           lastError: String((err as Error).message).slice(0, 500),
           nextAttemptAt: new Date(Date.now() + 30_000 * attempts * attempts),
+          // A message that will never be sent needs its secrets no more than one that was.
+          ...(permanent ? this.redacted(row) : {}),
         })
         .where(eq(mailMessages.id, id));
     }

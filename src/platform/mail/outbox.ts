@@ -1,5 +1,6 @@
 import { count, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { redactMessage } from './mailer.js';
 import { mailMessages } from './schema.js';
 
 /** A page of messages, newest first, with the total. */
@@ -25,8 +26,8 @@ export async function listMessages(db: Db, opts: { limit: number; offset: number
   return { rows, total: total!.n };
 }
 
-/** One message, whole. */
+/** One message, whole, except secrets of a message still waiting for SMTP: an admin never sees someone else's live link. */
 export async function getMessage(db: Db, id: number) {
   const [row] = await db.select().from(mailMessages).where(eq(mailMessages.id, id));
-  return row;
+  return row && redactMessage(row, row.secrets);
 }

@@ -13,6 +13,8 @@ export const mailMessages = pgTable('mail_messages', {
   htmlBody: text('html_body').notNull(),
   headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
   ical: jsonb('ical').$type<{ method: string; content: string; filename: string } | null>(),
+  /** Strings to strip from the stored copy once delivered (null once stripped, or when kept in the dev outbox). */
+  secrets: jsonb('secrets').$type<string[] | null>(),
   status: text('status').$type<MailStatus>().notNull(),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
