@@ -196,7 +196,9 @@ describe('a send survives its process', () => {
       b.child.kill('SIGTERM');
       await new Promise((r) => b.child.once('exit', r));
       const r = receivedFor(sendId, RECIPIENTS);
-      console.log(`two processes, one killed at ${atKill}/${RECIPIENTS}: the other finished ${tookMs} ms later, ${r.all - r.unique} resent`);
+      console.log(
+        `two processes, one killed at ${atKill}/${RECIPIENTS}: the other finished ${tookMs} ms later, ${r.all - r.unique} resent`,
+      );
       expect(r.unique).toBe(RECIPIENTS);
       expect(r.all - RECIPIENTS).toBeLessThanOrEqual(MAX_RESENT);
       expect(tookMs).toBeLessThan(FINISH_WITHIN_MS);

@@ -14,8 +14,7 @@ export interface ClaimedDelivery {
 
 /** Outcome of a message the SMTP server refused, recorded when its batch ends. */
 export type Refusal =
-  | { kind: 'retry'; id: number; error: string; attempts: number }
-  | { kind: 'bounced'; id: number; subscriberId: number; error: string };
+  { kind: 'retry'; id: number; error: string; attempts: number } | { kind: 'bounced'; id: number; subscriberId: number; error: string };
 
 const ids = (list: number[]) => `{${list.join(',')}}`;
 
@@ -54,9 +53,7 @@ export async function reclaimOrphans(db: Db, sendId: number, exclusive = false):
 /** Records deliveries as sent (the SMTP server accepted them): one statement for a group. */
 export async function markSent(db: Db, sent: number[]): Promise<void> {
   if (!sent.length) return;
-  await db.execute(
-    sql`UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY(${ids(sent)}::bigint[])`,
-  );
+  await db.execute(sql`UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY(${ids(sent)}::bigint[])`);
 }
 
 /** Gives back claimed deliveries never handed to SMTP (the send paused, the worker stopped), not counting the attempt. */

@@ -51,7 +51,7 @@ export class GroupCommit<T> {
   }
 
   private async drain(): Promise<void> {
-    for (let failures = 0; this.queue.length; ) {
+    for (let failures = 0; this.queue.length;) {
       const group = this.queue;
       this.queue = [];
       try {
