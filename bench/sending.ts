@@ -15,9 +15,11 @@ import { upsertSubscribers } from '../src/modules/mailing/subscriptions.js';
 import { personalise, renderEmailEdition } from '../src/modules/mailing/email.js';
 import { buildRawTemplate, rawMessage } from '../src/modules/mailing/mime.js';
 import { memoryOf, startAndWait, stop } from './lib.js';
+import { freePort } from './ports.js';
 
-const SMTP_PORT = 2599;
-const SINK_HTTP = 2598;
+// Free ports rather than fixed ones: another benchmark on the machine must not send to this sink or answer its polls.
+const SMTP_PORT = await freePort();
+const SINK_HTTP = await freePort();
 const POOL = Number(process.env.BENCH_POOL ?? 5);
 const sinkCount = async () => Number(await (await fetch(`http://127.0.0.1:${SINK_HTTP}/`)).text());
 
@@ -49,7 +51,7 @@ async function prepare(recipients: number) {
 
 async function runSend(recipients: number) {
   const { dir, token, editionId, rendered } = await prepare(recipients);
-  const port = 3950;
+  const port = await freePort();
   const env = {
     ...process.env,
     BATON_DATA_DIR: dir,

@@ -18,12 +18,11 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Regional Network Team <network@baton.localhost>').describe('Sender of every email'),
   MAIL_RATE: z.coerce.number().min(0).default(10).describe('Bulletin messages per second per process (0: no limit)'),
   SMTP_POOL: z.coerce.number().int().min(1).max(50).default(5).describe('SMTP connections per process for bulletin sends'),
-  SEND_CLAIM_TIMEOUT: z.coerce
+  WORKER_LEASE: z.coerce
     .number()
-    .int()
     .min(1)
-    .default(300)
-    .describe('Seconds after which a bulletin message claimed by a process that died is sent again'),
+    .default(10)
+    .describe('Seconds without a heartbeat after which a Baton process is taken as dead and its claimed work retaken'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('Sign-in requests allowed per address per 15 minutes'),
 });
@@ -44,7 +43,7 @@ export interface Config {
   signInRateLimit: number;
   mailRate: number;
   smtpPool: number;
-  sendClaimTimeoutMs: number;
+  workerLeaseMs: number;
 }
 
 /** Reads and validates the settings once; throws a readable error naming each bad variable. */
@@ -70,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     mailRate: e.MAIL_RATE,
     smtpPool: e.SMTP_POOL,
-    sendClaimTimeoutMs: e.SEND_CLAIM_TIMEOUT * 1000,
+    workerLeaseMs: Math.round(e.WORKER_LEASE * 1000),
   };
 }
 

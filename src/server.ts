@@ -17,6 +17,7 @@ import { bulletinAdminRoutes } from './modules/bulletin/routes-admin.js';
 import { bulletinPublicRoutes } from './modules/bulletin/routes-public.js';
 import { bulletinApi } from './modules/bulletin/api.js';
 import { Ticker } from './platform/jobs/ticker.js';
+import { WorkerLease } from './platform/jobs/lease.js';
 import { createScheduler } from './jobs.js';
 import { rotaRoutes } from './modules/rota/routes.js';
 import { rotaApi } from './modules/rota/api.js';
@@ -105,6 +106,14 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       ],
       onError,
     );
+    // This process's lease: its claims on work die with it. On PGlite the process is the only one, so any older
+    // worker's claims are retaken at once.
+    const lease = new WorkerLease({
+      db: database.db,
+      leaseMs: config.workerLeaseMs,
+      exclusive: database.kind === 'pglite',
+      onError,
+    });
     const sender = new SendWorker({
       db: database.db,
       secret,
@@ -114,7 +123,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       smtpUrl: config.smtpUrl,
       rate: config.mailRate,
       pool: config.smtpPool,
-      staleAfterMs: config.sendClaimTimeoutMs,
+      lease,
       outbox: mailer,
       onError,
     });
@@ -129,6 +138,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       close: async () => {
         await ticker.stop();
         await sender.stop();
+        await lease.stop();
         await app!.close();
         await mailer.stop();
         if (!opts.database) await database.close();

@@ -1,4 +1,4 @@
-import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Where a subscription stands: waiting for the emailed confirmation, for an editor, active, or ended. */
 export type SubscriptionStatus = 'unconfirmed' | 'awaiting_approval' | 'active' | 'unsubscribed';
@@ -95,5 +95,7 @@ export const deliveries = pgTable('deliveries', {
   lastError: text('last_error'),
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
   claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  /** The worker (src/platform/jobs/lease.ts) whose claim this is, while it is 'sending'. */
+  claimedBy: uuid('claimed_by'),
   sentAt: timestamp('sent_at', { withTimezone: true }),
 });

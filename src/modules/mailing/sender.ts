@@ -2,11 +2,14 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'drizzle-orm';
 import { inTransaction, queryRows, type Db } from '../../platform/db/client.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import { GroupCommit, Slots } from '../../platform/jobs/group-commit.js';
+import { WorkerLease } from '../../platform/jobs/lease.js';
 import { paths } from '../../platform/http/paths.js';
 import { editionTreeForSend } from '../bulletin/service.js';
 import { bulletinSettings } from '../bulletin/public.js';
 import { personalise, renderEmailEdition, type RenderedEdition } from './email.js';
 import * as repo from './repo.js';
+import * as claims from './claims.js';
 import { unsubscribeToken } from './subscriptions.js';
 import { buildRawTemplate, listIdValue, rawMessage, type RawTemplate } from './mime.js';
 
@@ -25,8 +28,17 @@ export interface SenderOptions {
   outbox?: Mailer;
   maxAttempts?: number;
   maxConsecutiveErrors?: number;
-  /** A claimed message not marked within this time is taken as lost in a crash and sent again. */
-  staleAfterMs?: number;
+  /** This process's worker lease, shared with its other workers; without one the worker makes its own. */
+  lease?: WorkerLease;
+  /** The lease length when the worker makes its own (default 10 s). */
+  leaseMs?: number;
+  /**
+   * Most messages handed to SMTP and not yet recorded as sent, at any time (default twice the pool): what a crash can
+   * make the next process send again.
+   */
+  window?: number;
+  /** Longest wait before accepted messages are recorded as sent, gathering them into one write (default 10 ms). */
+  recordDelayMs?: number;
   onError?: (what: string, err: unknown) => void;
 }
 
@@ -68,12 +80,17 @@ class Pace {
 }
 
 /**
- * Works off sends inside the server process. Deliveries are claimed in batches with FOR UPDATE SKIP LOCKED, so two
- * processes never take the same message; each is marked sent only after the SMTP server accepts it, so a crash resends
- * at most the batch that was in flight.
+ * Works off sends inside the server process. Deliveries are claimed in batches with FOR UPDATE SKIP LOCKED under this
+ * process's worker lease, so two processes never take the same message and a dead process's claims are retaken as soon
+ * as its lease expires. Each message is recorded as sent within milliseconds of the SMTP server accepting it (a group
+ * commit), and no more than `window` messages are ever handed over and unrecorded, so a crash resends at most those.
  */
 export class SendWorker {
   private transport?: Transporter;
+  private readonly lease: WorkerLease;
+  private readonly recorder: GroupCommit<number>;
+  private readonly slots: Slots;
+  private workerId?: string;
   private rendered = new Map<number, { edition: RenderedEdition; raw: RawTemplate }>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -87,6 +104,15 @@ export class SendWorker {
       this.transport = nodemailer.createTransport(`${opts.smtpUrl}${sep}pool=true&maxConnections=${opts.pool}&maxMessages=Infinity`);
     }
     this.pace = new Pace(opts.rate);
+    this.lease = opts.lease ?? new WorkerLease({ db: opts.db, leaseMs: opts.leaseMs ?? 10_000, onError: opts.onError });
+    this.recorder = new GroupCommit<number>({
+      write: (ids) => claims.markSent(opts.db, ids),
+      delayMs: opts.recordDelayMs ?? 10,
+      onError: (err) => opts.onError?.('recording sent messages', err),
+    });
+    // A message holds its slot from before it is handed to SMTP until it is recorded as sent; when the slots run out,
+    // the recorder writes at once rather than after its delay.
+    this.slots = new Slots(opts.window ?? 2 * opts.pool, () => this.recorder.hurry());
   }
 
   private get batchSize(): number {
@@ -104,8 +130,9 @@ export class SendWorker {
     if (this.running || this.stopping) return this.running ?? Promise.resolve();
     this.running = (async () => {
       try {
+        this.workerId = await this.lease.id();
         await startDueSends(this.opts.db, now);
-        await this.workAll();
+        await this.workAll(this.workerId);
       } catch (err) {
         this.opts.onError?.('send worker', err);
       }
@@ -113,43 +140,48 @@ export class SendWorker {
     return this.running;
   }
 
-  /** Stops after the batch in flight. */
+  /** Stops handing messages to SMTP, records those accepted, and gives back its other claims for any process to take. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     await this.running;
+    try {
+      await this.recorder.flush(true);
+      if (this.workerId) await claims.releaseWorker(this.opts.db, this.workerId);
+      if (!this.opts.lease) await this.lease.stop();
+    } catch (err) {
+      this.opts.onError?.('stopping the send worker', err);
+    }
     this.transport?.close();
   }
 
   /** Works every sending send until none has a message ready. */
-  async workAll(): Promise<void> {
+  async workAll(workerId: string): Promise<void> {
     const active = await queryRows<{ id: number }>(this.opts.db, sql`SELECT id FROM sends WHERE status = 'sending' ORDER BY id`);
-    for (const { id } of active) await this.workSend(id);
+    for (const { id } of active) await this.workSend(id, workerId);
   }
 
-  private async workSend(sendId: number): Promise<void> {
+  /** Whether claims made as `workerId` are still this process's; false when it was fenced (its lease expired). */
+  private async stillOwns(workerId: string): Promise<boolean> {
+    return this.lease.holds(workerId) || (await this.lease.confirm(workerId));
+  }
+
+  private async workSend(sendId: number, workerId: string): Promise<void> {
     const { db } = this.opts;
-    const stale = new Date(Date.now() - (this.opts.staleAfterMs ?? 5 * 60_000));
-    await db.execute(
-      sql`UPDATE deliveries SET status = 'pending' WHERE send_id = ${sendId} AND status = 'sending' AND claimed_at < ${stale}`,
-    );
     for (;;) {
-      if (this.stopping) return;
+      if (this.stopping || !(await this.stillOwns(workerId))) return;
+      // Retake what dead processes claimed: each batch, so a long send picks them up as soon as their lease expires.
+      await this.lease.expire();
+      await claims.reclaimOrphans(db, sendId, this.lease.exclusive);
       const send = await repo.getSend(db, sendId);
       if (!send || send.status !== 'sending') return;
-      const batch = await queryRows<{ id: number; subscriber_id: number; email: string; name: string | null; attempts: number }>(
-        db,
-        sql`UPDATE deliveries SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-            WHERE id IN (SELECT id FROM deliveries WHERE send_id = ${sendId} AND status = 'pending' AND next_attempt_at <= now()
-                         ORDER BY id LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED)
-            RETURNING id, subscriber_id, email, name, attempts`,
-      );
+      const batch = await claims.claimDeliveries(db, sendId, workerId, this.batchSize);
       if (!batch.length) {
         await this.finishIfDone(sendId);
         return;
       }
       const rendered = await this.render(send);
-      await this.deliver(send, rendered, batch);
+      await this.deliver(send, rendered, batch, workerId);
     }
   }
 
@@ -193,63 +225,75 @@ export class SendWorker {
     };
   }
 
+  /** Hands a batch to SMTP within the window, records each accepted message at once and the refusals at the end. */
   private async deliver(
     send: repo.Send,
     rendered: { edition: RenderedEdition; raw: RawTemplate },
-    batch: Array<{ id: number; subscriber_id: number; email: string; name: string | null; attempts: number }>,
+    batch: claims.ClaimedDelivery[],
+    workerId: string,
   ) {
-    const { db } = this.opts;
-    const host = new URL(this.opts.baseUrl).hostname;
-    const sent: number[] = [];
-    const retry: Array<{ id: number; error: string; attempts: number }> = [];
-    const bounced: Array<{ id: number; subscriberId: number; error: string }> = [];
-    let consecutive = send.consecutiveErrors;
-    let paused = false;
+    const refusals: claims.Refusal[] = [];
+    const unsent: number[] = [];
+    const state = { consecutive: send.consecutiveErrors, paused: false, fenced: false };
     await Promise.all(
       batch.map(async (d) => {
-        await this.pace.wait();
-        if (paused) return retry.push({ id: d.id, error: 'send paused', attempts: d.attempts - 1 });
-        const token = unsubscribeToken(this.opts.secret, d.subscriber_id, send.listId);
+        await this.slots.acquire();
         try {
-          if (this.transport) {
-            const raw = rawMessage(rendered.raw, { email: d.email, name: d.name, token, messageId: `send-${send.id}-${d.id}@${host}` });
-            await this.transport.sendMail({ envelope: { from: this.mailbox, to: [d.email] }, raw });
-          } else await this.toOutbox(send, rendered.edition, d, token);
-          sent.push(d.id);
-          consecutive = 0;
+          await this.pace.wait();
+          if (state.paused || this.stopping) return unsent.push(d.id);
+          if (state.fenced || !(await this.stillOwns(workerId))) return (state.fenced = true);
+          const refusal = await this.sendOne(send, rendered, d);
+          if (!refusal) {
+            state.consecutive = 0;
+            // The slot stays taken until the message is recorded: that is what bounds the resends after a crash.
+            await this.recorder.add(d.id);
+            return;
+          }
+          refusals.push(refusal);
+          state.consecutive++;
+          if (state.consecutive >= (this.opts.maxConsecutiveErrors ?? 25)) state.paused = true;
         } catch (err) {
-          const code = (err as { responseCode?: number }).responseCode ?? 0;
-          const error = String((err as Error).message).slice(0, 300);
-          if (code >= 500) bounced.push({ id: d.id, subscriberId: d.subscriber_id, error });
-          else retry.push({ id: d.id, error, attempts: d.attempts });
-          consecutive++;
-          if (consecutive >= (this.opts.maxConsecutiveErrors ?? 25)) paused = true;
+          // Recording failed for good (the database is gone): the row stays claimed and is retaken after the lease.
+          this.opts.onError?.('recording a sent message', err);
+        } finally {
+          this.slots.release();
         }
       }),
     );
-    await inTransaction(db, async (tx) => {
-      if (sent.length)
-        await tx.execute(
-          sql`UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY(${`{${sent.join(',')}}`}::bigint[])`,
-        );
-      for (const r of retry) {
-        const gaveUp = r.attempts >= (this.opts.maxAttempts ?? 5);
-        const delay = 30_000 * 2 ** Math.max(0, r.attempts - 1);
-        await tx.execute(
-          sql`UPDATE deliveries SET status = ${gaveUp ? 'failed' : 'pending'}, last_error = ${r.error}, next_attempt_at = ${new Date(Date.now() + delay)} WHERE id = ${r.id}`,
-        );
-      }
-      for (const b of bounced) {
-        await tx.execute(sql`UPDATE deliveries SET status = 'bounced', last_error = ${b.error} WHERE id = ${b.id}`);
-        await tx.execute(sql`UPDATE subscribers SET bouncing = true WHERE id = ${b.subscriberId}`);
-      }
-      await tx.execute(sql`UPDATE sends SET consecutive_errors = ${consecutive} WHERE id = ${send.id}`);
-      if (paused)
+    // A fenced worker's claims are no longer its own: another process retakes them; writing here could undo its work.
+    if (state.fenced) return;
+    await inTransaction(this.opts.db, async (tx) => {
+      await claims.unclaim(tx, workerId, unsent);
+      await claims.recordRefusals(tx, workerId, refusals, this.opts.maxAttempts ?? 5);
+      await tx.execute(sql`UPDATE sends SET consecutive_errors = ${state.consecutive} WHERE id = ${send.id}`);
+      if (state.paused)
         await repo.moveSend(tx, send.id, ['sending'], {
           status: 'paused',
-          pauseReason: `Paused after ${consecutive} errors in a row: check the mail server, then resume`,
+          pauseReason: `Paused after ${state.consecutive} errors in a row: check the mail server, then resume`,
         });
     });
+  }
+
+  /** Sends one message; answers how the server refused it, or nothing when it was accepted. */
+  private async sendOne(
+    send: repo.Send,
+    rendered: { edition: RenderedEdition; raw: RawTemplate },
+    d: claims.ClaimedDelivery,
+  ): Promise<claims.Refusal | undefined> {
+    const token = unsubscribeToken(this.opts.secret, d.subscriber_id, send.listId);
+    try {
+      if (this.transport) {
+        const host = new URL(this.opts.baseUrl).hostname;
+        const raw = rawMessage(rendered.raw, { email: d.email, name: d.name, token, messageId: `send-${send.id}-${d.id}@${host}` });
+        await this.transport.sendMail({ envelope: { from: this.mailbox, to: [d.email] }, raw });
+      } else await this.toOutbox(send, rendered.edition, d, token);
+      return undefined;
+    } catch (err) {
+      const code = (err as { responseCode?: number }).responseCode ?? 0;
+      const error = String((err as Error).message).slice(0, 300);
+      if (code >= 500) return { kind: 'bounced', id: d.id, subscriberId: d.subscriber_id, error };
+      return { kind: 'retry', id: d.id, error, attempts: d.attempts };
+    }
   }
 
   /** Without SMTP: keeps the first messages of a send in the development outbox, to read as recipients would. */

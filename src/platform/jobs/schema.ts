@@ -1,4 +1,4 @@
-import { bigint, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Work to do at a time, once: the unique key makes a second enqueue of the same work a no-op. */
 export const jobs = pgTable('jobs', {
@@ -12,4 +12,13 @@ export const jobs = pgTable('jobs', {
   lastError: text('last_error'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   doneAt: timestamp('done_at', { withTimezone: true }),
+});
+
+/** A live Baton process, renewed by its heartbeat; claims on work carry its id (see lease.ts). */
+export const workers = pgTable('workers', {
+  id: uuid('id').primaryKey(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
