@@ -1,23 +1,19 @@
 import { Command, Option } from 'commander';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { ACCOUNT_ROLES, systemActor } from './platform/actor.js';
-import { openDatabase, type Database } from './platform/db/client.js';
+import type { Database } from './platform/db/client.js';
 import { DataDirBusyError } from './platform/db/lock.js';
-import { migrate } from './platform/db/migrate.js';
 import { ValidationError } from './platform/errors.js';
-import { createApiToken } from './modules/auth/service.js';
-import { JOB_ROLES } from './modules/directory/schema.js';
-import { addOrUpdateUser } from './modules/directory/service.js';
-import { buildBaton } from './server.js';
+import { JOB_ROLES } from './modules/directory/job-roles.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeReport, importBulletins } from './modules/bulletin/import.js';
-import { fillFromEditions, syncHandoffs } from './modules/rota/service.js';
-import { createScheduler } from './jobs.js';
-import { Mailer } from './platform/mail/mailer.js';
+
+// Each command imports what it needs when it runs, so `baton --help` and a typo answer at once and `serve` loads no CLI-only code.
 
 /** Opens the configured database for a one-off command, runs the work, and closes it. */
 async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('./platform/db/client.js');
+  const { migrate } = await import('./platform/db/migrate.js');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     await migrate(database);
@@ -29,6 +25,7 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 
 async function serve(config: Config) {
   const started = Date.now();
+  const { buildBaton } = await import('./server.js');
   const baton = await buildBaton({ config });
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -81,6 +78,7 @@ function program(): Command {
     .addOption(new Option('--job-role <jobRole>', 'their role in children’s services').choices([...JOB_ROLES]).default('other'))
     .action((email: string, o: { name: string; role: string; org?: string; jobRole: string }) =>
       withDatabase(loadConfig(), async ({ db }) => {
+        const { addOrUpdateUser } = await import('./modules/directory/service.js');
         const { person, created } = await addOrUpdateUser(db, systemActor(), {
           email,
           name: o.name,
@@ -113,6 +111,8 @@ function program(): Command {
             );
           }
         }
+        const { describeReport, importBulletins } = await import('./modules/bulletin/import.js');
+        const { fillFromEditions, syncHandoffs } = await import('./modules/rota/service.js');
         const reports = await importBulletins(db, systemActor(), inputs);
         const filled = await fillFromEditions(db);
         await syncHandoffs(db);
@@ -139,6 +139,8 @@ function program(): Command {
         ]);
       const config = loadConfig();
       return withDatabase(config, async ({ db }) => {
+        const { Mailer } = await import('./platform/mail/mailer.js');
+        const { createScheduler } = await import('./jobs.js');
         const mailer = new Mailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom });
         const report = await createScheduler(db, mailer, config).runDue(now, (what, err) =>
           console.error(`${what} failed: ${(err as Error).message}`),
@@ -158,6 +160,7 @@ function program(): Command {
     .addOption(new Option('--role <role>', 'what the token may do').choices([...ACCOUNT_ROLES]).makeOptionMandatory())
     .action((o: { name: string; role: string }) =>
       withDatabase(loadConfig(), async ({ db }) => {
+        const { createApiToken } = await import('./modules/auth/service.js');
         const { token: value } = await createApiToken(db, systemActor(), o);
         console.log(value);
       }),
