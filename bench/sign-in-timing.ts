@@ -13,7 +13,13 @@ import path from 'node:path';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-timing-'));
 const database = await openDatabase({ dataDir: dir, skipLock: true });
 await migrate(database);
-const config = loadConfig({ BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_BASE_URL: 'http://localhost:3000', BATON_DATA_DIR: dir, SIGN_IN_RATE_LIMIT: '100000' });
+const config = loadConfig({
+  BATON_DEMO: '0',
+  LOG_LEVEL: 'silent',
+  BATON_BASE_URL: 'http://localhost:3000',
+  BATON_DATA_DIR: dir,
+  SIGN_IN_RATE_LIMIT: '100000',
+});
 const baton = await buildBaton({ config, database, prepare: false, logOutbox: false, runJobs: false });
 await createPerson(database.db, systemActor(), { name: 'Known', email: 'known@example.org', role: 'director' });
 const page = await baton.app.inject({ method: 'GET', url: '/sign-in' });
@@ -45,7 +51,9 @@ for (let i = 0; i < pairs + 5; i++) {
   if (a > b) knownSlower++;
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-console.log(`known median ${median(known).toFixed(2)} ms, unknown median ${median(unknown).toFixed(2)} ms, known slower in ${knownSlower} of ${pairs} pairs`);
+console.log(
+  `known median ${median(known).toFixed(2)} ms, unknown median ${median(unknown).toFixed(2)} ms, known slower in ${knownSlower} of ${pairs} pairs`,
+);
 await baton.close();
 await database.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as sass from 'sass';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'public/build/baton.css');
 if (process.argv.includes('--if-missing') && fs.existsSync(out)) process.exit(0);
+// Sass is a dev tool, loaded only when the stylesheet has to be built.
+const sass = await import('sass');
 const result = sass.compile(path.join(root, 'src/platform/http/styles/baton.scss'), {
   loadPaths: [path.join(root, 'node_modules')],
   style: 'compressed',

@@ -1,5 +1,5 @@
 // Builds what `npm start` serves: the stylesheet, and the TypeScript compiled to dist/ (so start-up skips transpiling).
-// Without TypeScript installed (npm install --omit=dev) it builds the stylesheet only, and Baton runs src/ through tsx.
+// TypeScript, Sass and tsx are dev tools: after `npm prune --omit=dev` the built stylesheet and dist/ are served as they are.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,7 @@ let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 } catch {
-  console.log('TypeScript is not installed: Baton will run src/ through tsx');
+  console.log('TypeScript is not installed: Baton runs the dist/ already built');
   process.exit(0);
 }
 const { isStale } = await import('../bin/freshness.js');

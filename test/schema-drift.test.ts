@@ -102,7 +102,9 @@ describe('the Drizzle schema and the migrations', () => {
         ...config.primaryKeys.flatMap((k) => k.columns.map((c) => c.name)),
       ]);
       if ([...pk].sort().join() !== [...schemaPk].sort().join()) {
-        problems.push(`${config.name}: primary key is (${[...pk].join(', ')}) in the database, (${[...schemaPk].join(', ')}) in the schema`);
+        problems.push(
+          `${config.name}: primary key is (${[...pk].join(', ')}) in the database, (${[...schemaPk].join(', ')}) in the schema`,
+        );
       }
       for (const col of config.columns) {
         const found = inDb.find((c) => c.column_name === col.name);
@@ -111,12 +113,15 @@ describe('the Drizzle schema and the migrations', () => {
           continue;
         }
         const expected = dbType(col.columnType, col.getSQLType());
-        if (found.data_type !== expected) problems.push(`${config.name}.${col.name}: ${found.data_type} in the database, ${expected} in the schema`);
+        if (found.data_type !== expected)
+          problems.push(`${config.name}.${col.name}: ${found.data_type} in the database, ${expected} in the schema`);
         const nullable = found.is_nullable === 'YES';
-        if (nullable !== !col.notNull) problems.push(`${config.name}.${col.name}: ${nullable ? 'nullable' : 'not null'} in the database, the opposite in the schema`);
+        if (nullable !== !col.notNull)
+          problems.push(`${config.name}.${col.name}: ${nullable ? 'nullable' : 'not null'} in the database, the opposite in the schema`);
       }
       for (const c of inDb) {
-        if (!config.columns.some((col) => col.name === c.column_name)) problems.push(`${config.name}.${c.column_name} is in the database but not in the schema`);
+        if (!config.columns.some((col) => col.name === c.column_name))
+          problems.push(`${config.name}.${c.column_name} is in the database but not in the schema`);
       }
     }
     const migrationsOnly = new Set(['schema_migrations']);

@@ -31,7 +31,7 @@ describe('sign-in by emailed link', () => {
     expect(await outboxCount()).toBe(1);
   });
 
-  it('answers before it looks the address up, so a member\'s address and a stranger\'s take the same time', async () => {
+  it("answers before it looks the address up, so a member's address and a stranger's take the same time", async () => {
     await addPerson(database.db, { email: 'known@example.org' });
     const c = client();
     await c.get('/sign-in');
@@ -122,12 +122,16 @@ describe('sign-in by emailed link', () => {
     const attacker = client();
     const codeFor = async () => {
       await attacker.post('/sign-in', { email: 'target@example.org' });
-      const [row] = await database.query<{ text_body: string }>(sql`SELECT text_body FROM mail_messages WHERE subject LIKE 'Sign in to%' ORDER BY id DESC LIMIT 1`);
+      const [row] = await database.query<{ text_body: string }>(
+        sql`SELECT text_body FROM mail_messages WHERE subject LIKE 'Sign in to%' ORDER BY id DESC LIMIT 1`,
+      );
       return /code on the sign-in page: (\d{6})/.exec(row!.text_body)![1]!;
     };
     const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
     const notices = async () =>
-      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`))[0]!.n;
+      (
+        await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM mail_messages WHERE subject LIKE 'Sign-in by code paused%'`)
+      )[0]!.n;
     const type = (code: string) => attacker.post('/sign-in/code', { email: 'target@example.org', code });
 
     for (let link = 0; link < 2; link++) {
@@ -201,7 +205,11 @@ describe('sign-in by emailed link', () => {
     const tokenOf = async (c: TestClient) => /name="_csrf" value="([^"]+)"/.exec((await c.get('/account')).body)?.[1] ?? '';
     const signedOutToken = /name="_csrf" value="([^"]+)"/.exec((await anonymous.get('/sign-in')).body)![1]!;
     const sessionsOfVictim = async () =>
-      (await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions s JOIN people p ON p.id = s.person_id WHERE p.email = 'victim@example.org'`))[0]!.n;
+      (
+        await database.query<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM sessions s JOIN people p ON p.id = s.person_id WHERE p.email = 'victim@example.org'`,
+        )
+      )[0]!.n;
     // The victim's session cookie, with a csrf cookie and token the attacker got elsewhere (e.g. planted from a sibling subdomain).
     const forged = (from: TestClient, token: string) =>
       baton.app.inject({

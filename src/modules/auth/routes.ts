@@ -51,7 +51,12 @@ const signInRateLimit = (ctx: AppContext) => ({
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   resolveActor(app, ctx);
   const devOutbox = !ctx.mailer.usesSmtp;
-  const signInCtx: auth.SignInContext = { db: ctx.db, mailer: ctx.mailer, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName };
+  const signInCtx: auth.SignInContext = {
+    db: ctx.db,
+    mailer: ctx.mailer,
+    baseUrl: ctx.config.baseUrl,
+    networkName: ctx.config.networkName,
+  };
 
   const startSession = (reply: FastifyReply, session: string, next: unknown) =>
     reply.setCookie(SESSION_COOKIE, session, cookieOptions(ctx)).redirect(safeNext(next), 303);

@@ -22,8 +22,7 @@ const form = (p: { name: string; email: string; organisationId: number | null },
   role: 'head-of-service',
   organisation: String(p.organisationId ?? ''),
 });
-const emailOf = async (id: number) =>
-  (await database.query<{ email: string }>(sql`SELECT email FROM people WHERE id = ${id}`))[0]!.email;
+const emailOf = async (id: number) => (await database.query<{ email: string }>(sql`SELECT email FROM people WHERE id = ${id}`))[0]!.email;
 const mailTo = (address: string) =>
   database.query<{ subject: string; text_body: string }>(sql`SELECT subject, text_body FROM mail_messages WHERE to_address = ${address}`);
 const audits = (id: number) =>
@@ -38,7 +37,7 @@ async function directorOf(org: string) {
   return c;
 }
 
-describe('a director editing their own organisation\'s people', () => {
+describe("a director editing their own organisation's people", () => {
   it('may not change the email address of an editor or admin of their own organisation, and nothing changes', async () => {
     const director = await directorOf('walsall');
     for (const accessRole of ['editor', 'admin', 'director']) {
@@ -83,7 +82,7 @@ describe('a director editing their own organisation\'s people', () => {
 });
 
 describe('email changes through the API', () => {
-  it('lets an editor token change a director\'s address but not an admin\'s, and tells the old address', async () => {
+  it("lets an editor token change a director's address but not an admin's, and tells the old address", async () => {
     const auth = { ...(await bearer(database.db, 'editor')), 'content-type': 'application/json' };
     const admin = await addPerson(database.db, { email: 'root@network.example', accessRole: 'admin' });
     const dcs = await addPerson(database.db, { email: 'dcs@sandwell.example', accessRole: 'director' });

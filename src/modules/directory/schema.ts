@@ -1,21 +1,13 @@
 import { date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { JOB_ROLES } from './job-roles.js';
 
 /** The kinds of organisation in a network. */
 export const ORGANISATION_KINDS = ['council', 'trust', 'partner', 'network'] as const;
 /** An organisation's kind. */
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
-/** The roles people hold in children's services, as the bulletin addresses them. */
-export const JOB_ROLES = [
-  'director',
-  'assistant-director',
-  'head-of-service',
-  'principal-social-worker',
-  'team-manager',
-  'regional-team',
-  'partner',
-  'other',
-] as const;
+/** The roles people hold in children's services (kept in a file of its own so the command line can list them without Drizzle). */
+export { JOB_ROLES };
 /** A person's job role. */
 export type JobRole = (typeof JOB_ROLES)[number];
 

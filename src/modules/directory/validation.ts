@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
-import { dateField, emailAddress, idField, optionalEmailAddress, optionalText, parseId, requiredLine, requiredText } from '../../platform/validation.js';
+import {
+  dateField,
+  emailAddress,
+  idField,
+  optionalEmailAddress,
+  optionalText,
+  parseId,
+  requiredLine,
+  requiredText,
+} from '../../platform/validation.js';
 import { JOB_ROLES, OFFICES, ORGANISATION_KINDS } from './schema.js';
 
 /** An email address, trimmed and lower-cased. */

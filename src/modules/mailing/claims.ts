@@ -22,7 +22,7 @@ const ids = (list: number[]) => `{${list.join(',')}}`;
  * Claims up to `limit` due deliveries of a send for worker `workerId`, with SKIP LOCKED so two processes never take the
  * same row; a worker whose lease row is gone (fenced) claims nothing.
  */
-export function claimDeliveries(db: Db, sendId: number, workerId: string, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(db: Db, sendId: number, workerId: string, limit: number): Promise<ClaimedDelivery[]> {
   return queryRows<ClaimedDelivery>(
     db,
     sql`UPDATE deliveries SET status = 'sending', claimed_at = now(), claimed_by = ${workerId}, attempts = attempts + 1

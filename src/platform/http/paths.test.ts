@@ -32,9 +32,12 @@ const CASES: Array<[unknown, string]> = [
 ];
 
 describe('safeNext', () => {
-  it.each(CASES.map(([next, expected]) => [String(JSON.stringify(next)).slice(0, 40), next, expected]))('sends %s to its safe path', (_label, next, expected) => {
-    expect(safeNext(next)).toBe(expected);
-  });
+  it.each(CASES.map(([next, expected]) => [String(JSON.stringify(next)).slice(0, 40), next, expected]))(
+    'sends %s to its safe path',
+    (_label, next, expected) => {
+      expect(safeNext(next)).toBe(expected);
+    },
+  );
 
   it('never answers a value a Location header cannot carry, or one that leaves the site', () => {
     for (const [next] of CASES) {

@@ -29,7 +29,7 @@ export class GroupCommit<T> {
   constructor(private readonly opts: GroupCommitOptions<T>) {}
 
   /** Queues an item; resolves when it is written, rejects only if the commit is closed with the write still failing. */
-  add(item: T): Promise<void> {
+  async add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.timer && !this.writing) {

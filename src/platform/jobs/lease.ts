@@ -83,7 +83,7 @@ export class WorkerLease {
   }
 
   /** Writes one heartbeat (or waits for the one under way); false when the row is gone or the database failed. */
-  private beat(): Promise<boolean> {
+  private async beat(): Promise<boolean> {
     const id = this.current;
     if (!id) return Promise.resolve(false);
     this.beating ??= (async () => {

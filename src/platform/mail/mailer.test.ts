@@ -91,9 +91,11 @@ describe('mailer', () => {
       secrets: ['TOKEN-abcdef-123', '654321'],
     };
     const stored = async () =>
-      (await database.query<{ text_body: string; html_body: string; secrets: unknown; status: string }>(
-        sql`SELECT text_body, html_body, secrets, status FROM mail_messages ORDER BY id DESC LIMIT 1`,
-      ))[0]!;
+      (
+        await database.query<{ text_body: string; html_body: string; secrets: unknown; status: string }>(
+          sql`SELECT text_body, html_body, secrets, status FROM mail_messages ORDER BY id DESC LIMIT 1`,
+        )
+      )[0]!;
 
     it('strips them from the stored copy once SMTP has the message, and the recipient still gets them', async () => {
       const mailer = new Mailer({ db: database.db, smtpUrl: smtp.url, from: 'n@example.org' });
