@@ -118,7 +118,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.redirect(withQuery(paths.adminPerson(person.id), { saved: 1 }), 303);
     } catch (err) {
       // The input is checked before the service can authorise (a director adds people to their own council only): refuse here too.
-      authorise(req.actor, 'person.edit', { organisationId: req.actor.organisationId });
+      authorise(req.actor, 'person.edit', { organisationId: req.actor.organisationId, accessRole: 'member' });
       return onInvalid(err, reply, 'directory/views/person-form.njk', await personFormData(req, { values: body, isNew: true }));
     }
   });
