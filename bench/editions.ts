@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { loadDemoIfEmpty } from '../src/modules/demo/seed.js';
-import { load, memoryOf, startAndWait, stop } from './lib.js';
+import { benchData, load, memoryOf, startAndWait, stop, type BenchData } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -15,21 +15,9 @@ const SLUG = 'regional-update-may-2022';
 const PG = process.env.BENCH_DATABASE_URL;
 
 /** Makes a data dir (or a fresh schema on BENCH_DATABASE_URL's server) with the demo and `editions` published editions. */
-async function prepare(editions: number, onPg: boolean): Promise<{ dir: string; env: Record<string, string> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-bench-${editions}-`));
-  let env: Record<string, string> = { BATON_DATA_DIR: dir };
-  let url: string | undefined;
-  if (onPg) {
-    const schema = `bench_${editions}_${process.pid}`;
-    const admin = await openDatabase({ databaseUrl: PG!, dataDir: dir });
-    await admin.db.execute(sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`));
-    await admin.close();
-    const u = new URL(PG!);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-    env = { ...env, DATABASE_URL: url };
-  }
-  const database = await openDatabase({ dataDir: dir, databaseUrl: url });
+async function prepare(editions: number, onPg: boolean): Promise<BenchData> {
+  const data = await benchData(`${editions}`, onPg ? PG : undefined);
+  const database = await openDatabase({ dataDir: data.dir, databaseUrl: data.url });
   await migrate(database);
   await loadDemoIfEmpty(database.db);
   const extra = editions - 2;
@@ -45,11 +33,11 @@ async function prepare(editions: number, onPg: boolean): Promise<{ dir: string; 
       WHERE n.slug LIKE 'bench-%'`);
   }
   await database.close();
-  return { dir, env };
+  return data;
 }
 
 async function runFor(editions: number, onPg = false) {
-  const { dir, env: dbEnv } = await prepare(editions, onPg);
+  const { env: dbEnv, drop } = await prepare(editions, onPg);
   const port = 3900 + (editions % 97) + (onPg ? 1 : 0);
   const env = { ...process.env, ...dbEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BATON_DEMO: '0' };
   const base = `http://127.0.0.1:${port}`;
@@ -61,7 +49,7 @@ async function runFor(editions: number, onPg = false) {
   const archive = await load(`${base}/updates`, { connections: CONNECTIONS, seconds: SECONDS });
   const mem = memoryOf(child.pid!);
   await stop(child);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await drop();
   return {
     editions,
     db: onPg ? 'PostgreSQL' : 'PGlite',

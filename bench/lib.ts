@@ -1,5 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../src/platform/db/client.js';
 import autocannon from 'autocannon';
 
 /** One load run's figures. */
@@ -96,4 +100,41 @@ export async function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** A bench's data: a fresh data dir and, when `pgUrl` is given, a fresh schema of its own on that server. */
+export interface BenchData {
+  dir: string;
+  /** What `baton serve` needs to use it. */
+  env: Record<string, string>;
+  /** The PostgreSQL URL that uses the schema, when on PostgreSQL. */
+  url?: string;
+  /** Removes the data dir and the schema. */
+  drop(): Promise<void>;
+}
+
+/** Makes a bench's data dir and, on PostgreSQL, a schema named after the bench and this process (never another's). */
+export async function benchData(name: string, pgUrl?: string): Promise<BenchData> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-bench-${name}-`));
+  const dropDir = async () => fs.rmSync(dir, { recursive: true, force: true });
+  if (!pgUrl) return { dir, env: { BATON_DATA_DIR: dir }, drop: dropDir };
+  const schema = `bench_${name.replace(/\W/g, '_')}_${process.pid}`;
+  const onServer = async (statement: string) => {
+    const admin = await openDatabase({ databaseUrl: pgUrl, dataDir: dir });
+    await admin.db.execute(sql.raw(statement));
+    await admin.close();
+  };
+  await onServer(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const u = new URL(pgUrl);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  const url = u.toString();
+  return {
+    dir,
+    url,
+    env: { BATON_DATA_DIR: dir, DATABASE_URL: url },
+    drop: async () => {
+      await onServer(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await dropDir();
+    },
+  };
 }

@@ -4,9 +4,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/platform/db/client.js';
-import { load, memoryOf, startAndWait, stop } from './lib.js';
+import { benchData, load, memoryOf, startAndWait, stop } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -34,22 +32,8 @@ function helpTime(runs = 7): { medianMs: number; minMs: number; maxMs: number } 
 
 /** A fresh schema of our own on the PostgreSQL server (never another's), and a URL that uses it. */
 async function pgSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `bench_memory_${process.pid}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pg-'));
-  const admin = await openDatabase({ databaseUrl: PG!, dataDir: tmp });
-  await admin.db.execute(sql.raw(`CREATE SCHEMA ${schema}`));
-  await admin.close();
-  const u = new URL(PG!);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const a = await openDatabase({ databaseUrl: PG!, dataDir: tmp });
-      await a.db.execute(sql.raw(`DROP SCHEMA ${schema} CASCADE`));
-      await a.close();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  const { url, drop } = await benchData('memory', PG!);
+  return { url: url!, drop };
 }
 
 interface DbRun {

@@ -1,11 +1,8 @@
 // Benchmark for hardening item 11: a send of 5,000 killed with SIGKILL at about 30 %. On PGlite the server is restarted;
 // on PostgreSQL (BENCH_DATABASE_URL) it is restarted too, and separately one of two servers is killed while the other
 // goes on. Measured: time from the restart (or the kill) to the send being done, recipients missed, messages resent.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { systemActor } from '../src/platform/actor.js';
@@ -14,7 +11,7 @@ import { createApiToken } from '../src/modules/auth/service.js';
 import { getEditionBySlug } from '../src/modules/bulletin/repo.js';
 import { createSend } from '../src/modules/mailing/sends.js';
 import { upsertSubscribers } from '../src/modules/mailing/subscriptions.js';
-import { startAndWait, stop } from './lib.js';
+import { benchData, startAndWait, stop } from './lib.js';
 import { freePort } from './ports.js';
 
 const RECIPIENTS = Number(process.env.BENCH_KILL_RECIPIENTS ?? 5000);
@@ -33,19 +30,7 @@ const received = async () =>
 
 /** A data dir (and on PostgreSQL a fresh schema) with the demo edition, RECIPIENTS subscribers and a queued send. */
 async function prepare(name: string, onPg: boolean) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-kill-${name}-`));
-  let env: Record<string, string> = { BATON_DATA_DIR: dir };
-  let url: string | undefined;
-  if (onPg) {
-    const schema = `bench_kill_${name}_${process.pid}`;
-    const admin = await openDatabase({ databaseUrl: PG!, dataDir: dir });
-    await admin.db.execute(sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`));
-    await admin.close();
-    const u = new URL(PG!);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-    env = { ...env, DATABASE_URL: url };
-  }
+  const { dir, env, url, drop } = await benchData(`kill_${name}`, onPg ? PG : undefined);
   const database = await openDatabase({ dataDir: dir, databaseUrl: url });
   await migrate(database);
   await loadDemoIfEmpty(database.db);
@@ -59,13 +44,6 @@ async function prepare(name: string, onPg: boolean) {
   const send = await createSend(database.db, editor, edition.id, { list });
   const { token } = await createApiToken(database.db, editor, { name: 'bench', role: 'editor' });
   await database.close();
-  const drop = async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (!onPg) return;
-    const admin = await openDatabase({ databaseUrl: PG!, dataDir: dir });
-    await admin.db.execute(sql.raw(`DROP SCHEMA IF EXISTS bench_kill_${name}_${process.pid} CASCADE`));
-    await admin.close();
-  };
   return { env, sendId: send.id, token, drop, name };
 }
 

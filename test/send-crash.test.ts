@@ -1,12 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { childDatabase } from './helpers/db.js';
 import { openDatabase, type Database } from '../src/platform/db/client.js';
 import { systemActor } from '../src/platform/actor.js';
 import { createApiToken } from '../src/modules/auth/service.js';
@@ -123,30 +119,13 @@ const receivedFor = (sendId: number, total: number) => {
 
 beforeAll(async () => {
   smtp = await startSmtp();
+  ({ env, cleanup } = await childDatabase('crash'));
   if (url) {
-    const schema = `crash_${crypto.randomBytes(5).toString('hex')}`;
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${schema}`);
-    await c.end();
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    env = { DATABASE_URL: u.toString() };
+    // A new schema on the server starts empty; the PGlite template is migrated already.
     const { migrate } = await import('../src/platform/db/migrate.js');
     const d = await openPrepared();
     await migrate(d);
     await d.close();
-    cleanup = async () => {
-      const c2 = new pg.Client({ connectionString: url });
-      await c2.connect();
-      await c2.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c2.end();
-    };
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-crash-'));
-    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
-    env = { BATON_DATA_DIR: dir };
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 afterAll(async () => {

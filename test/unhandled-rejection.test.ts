@@ -1,16 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { childDatabase } from './helpers/db.js';
 
 // A real `baton serve`, as a supervisor runs it: a rejection nobody handles must be logged and end the
 // process with status 1 (docs/decisions.md, "Unhandled rejections"), and a new process must then start.
-const url = process.env.DATABASE_URL;
 let env: Record<string, string>;
 let cleanup: () => Promise<void>;
 const children: ChildProcess[] = [];
@@ -49,27 +43,7 @@ async function startServer() {
 }
 
 beforeAll(async () => {
-  if (url) {
-    const schema = `rej_${crypto.randomBytes(5).toString('hex')}`;
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${schema}`);
-    await c.end();
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    env = { DATABASE_URL: u.toString() };
-    cleanup = async () => {
-      const d = new pg.Client({ connectionString: url });
-      await d.connect();
-      await d.query(`DROP SCHEMA ${schema} CASCADE`);
-      await d.end();
-    };
-  } else {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-rejection-'));
-    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    env = { BATON_DATA_DIR: dataDir };
-    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  ({ env, cleanup } = await childDatabase('rej'));
 });
 
 afterAll(async () => {

@@ -66,3 +66,30 @@ export async function testDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Where a `baton serve` child process keeps its data: the env that names it, and how to throw it away. */
+export interface ChildDatabase {
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/** A database for child processes: a new (empty) schema on DATABASE_URL's server, or a copy of the migrated PGlite template. */
+export async function childDatabase(prefix: string): Promise<ChildDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-${prefix}-`));
+    fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
+    return { env: { BATON_DATA_DIR: dataDir }, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const schema = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
+  const onServer = async (statement: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(statement);
+    await c.end();
+  };
+  await onServer(`CREATE SCHEMA ${schema}`);
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return { env: { DATABASE_URL: u.toString() }, cleanup: async () => onServer(`DROP SCHEMA ${schema} CASCADE`) };
+}
