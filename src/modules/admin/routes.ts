@@ -7,7 +7,7 @@ import { paths } from '../../platform/http/paths.js';
 import { getMessage, listMessages } from '../../platform/mail/outbox.js';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
 import { listAudit } from '../audit/service.js';
-import { authorise, can } from '../auth/policy.js';
+import { authorise, can } from '../../policy.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/service.js';
 
 const PER_PAGE = 50;

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/service.js';
 import { personByEmailForAuth, personForAuth } from '../directory/service.js';
 import { emailField } from '../directory/validation.js';
 import { ACCOUNT_ROLES, systemActor, type Actor, type AccountRole } from '../../platform/actor.js';
-import { authorise } from './policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { hashToken, newCode, newToken, sameHash } from './tokens.js';
 import { z } from 'zod';

@@ -2,7 +2,7 @@ import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { touchEdition } from './service.js';
 import { itemInput, sectionInput } from './validation.js';

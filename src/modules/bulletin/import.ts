@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/actor.js';
 import { ValidationError } from '../../platform/errors.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { listMemberOrganisations } from '../directory/service.js';
 import * as repo from './repo.js';
 import { BulletinParseError, parseBulletin } from './import-parse.js';

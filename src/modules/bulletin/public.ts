@@ -3,7 +3,7 @@ import { getSetting, setSetting, bumpContentVersion } from '../../platform/db/se
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import { escapeHtml } from '../../platform/http/escape.js';
 import type { Actor } from '../../platform/actor.js';
-import { can, authorise } from '../auth/policy.js';
+import { can, authorise } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repo.js';
 import { commentInput } from './validation.js';

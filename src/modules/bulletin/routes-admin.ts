@@ -5,7 +5,7 @@ import { formErrors, uploadedFile } from '../../platform/http/forms.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
 import { renderMarkdown } from '../../platform/text/markdown.js';
 import { formId, pathId } from '../../platform/validation.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { searchPeople } from '../directory/service.js';
 import * as content from './content.js';
 import { presentEdition } from './present.js';

@@ -5,7 +5,7 @@ import { pathId } from '../../platform/validation.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { PageCache } from '../../platform/http/page-cache.js';
 import { paths } from '../../platform/http/paths.js';
-import { can } from '../auth/policy.js';
+import { can } from '../../policy.js';
 import { atomFeed } from './feed.js';
 import { presentEdition } from './present.js';
 import * as pub from './public.js';

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/err
 import { markdownToText } from '../../platform/text/markdown.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { editionInput, editionPatch, scheduleInput, type EditionInput } from './validation.js';
 

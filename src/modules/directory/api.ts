@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
 import { idField, pathId } from '../../platform/validation.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import type { Organisation, PersonView } from './repo.js';
 import * as repo from './repo.js';
 import { JOB_ROLES, ORGANISATION_KINDS } from './schema.js';

@@ -4,7 +4,7 @@ import { ValidationError, zodIssues, type FieldIssue } from '../../platform/erro
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../../platform/actor.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { personInput, type PersonInput } from './validation.js';
 

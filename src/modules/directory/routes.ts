@@ -5,7 +5,7 @@ import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber, uploadedFile } from '../../platform/http/forms.js';
 import { parseId, pathId } from '../../platform/validation.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
-import { authorise, can } from '../auth/policy.js';
+import { authorise, can } from '../../policy.js';
 import { exportPeopleCsv, importPeopleCsv } from './csv.js';
 import { JOB_ROLES, JOB_ROLE_LABELS, OFFICES, OFFICE_LABELS, ORGANISATION_KINDS } from './schema.js';
 import * as directory from './service.js';

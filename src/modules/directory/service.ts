@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderSimpleEmail } from '../../platform/mail/render.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { OFFICE_LABELS, type Office } from './schema.js';
 import { officeInput, organisationInput, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';

@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
 import { ValidationError } from '../../platform/errors.js';
 import { pathId } from '../../platform/validation.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import * as sends from './sends.js';
 import * as subs from './subscriptions.js';

@@ -5,7 +5,7 @@ import { ValidationError } from '../../platform/errors.js';
 import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { editionForEditor } from '../bulletin/service.js';
 import { JOB_ROLES, JOB_ROLE_LABELS } from '../directory/schema.js';
 import { listMemberOrganisations } from '../directory/service.js';

@@ -7,7 +7,7 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import { paths } from '../../platform/http/paths.js';
 import { sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { editionForEditor } from '../bulletin/service.js';
 import { bulletinSettings } from '../bulletin/public.js';
 import { personForAuth } from '../directory/service.js';

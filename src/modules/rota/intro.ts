@@ -6,7 +6,7 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderSimpleEmail } from '../../platform/mail/render.js';
 import { paths } from '../../platform/http/paths.js';
 import { recordAudit } from '../audit/service.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { hashToken } from '../auth/tokens.js';
 import { monthLabel, placeIntroduction as placeInEdition } from '../bulletin/service.js';
 import { editorsForNotices, personForAuth } from '../directory/service.js';

@@ -6,7 +6,7 @@ import { formErrors } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { recentJobs } from '../../platform/jobs/scheduler.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { searchPeople } from '../directory/service.js';
 import * as intro from './intro.js';
 import * as rota from './service.js';

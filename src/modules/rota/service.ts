@@ -4,7 +4,7 @@ import { inTransaction, type Db } from '../../platform/db/client.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import { systemActor, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
-import { authorise } from '../auth/policy.js';
+import { authorise } from '../../policy.js';
 import { editionAuthors, monthLabel, setHandoff } from '../bulletin/service.js';
 import { listMemberOrganisations, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
 import { emailField } from '../directory/validation.js';

@@ -1,5 +1,5 @@
-import { atLeast, type Actor, type Role } from '../../platform/actor.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { atLeast, type Actor, type Role } from './platform/actor.js';
+import { ForbiddenError } from './platform/errors.js';
 
 /** What an action may concern: the organisation it belongs to, and for a person their access role, when that matters. */
 export interface Resource {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_ROLES, ROLES, type Actor, type Role } from '../../platform/actor.js';
+import { ACCOUNT_ROLES, ROLES, type Actor, type Role } from './platform/actor.js';
 import { RULES, can, type Action } from './policy.js';
 
 const actor = (role: Role, organisationId: number | null = 1): Actor => ({
