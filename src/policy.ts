@@ -23,6 +23,7 @@ export const RULES = {
   'person.changeEmail': (a: Actor, r?: Resource) =>
     atLeast(a.role, 'admin') || (a.role === 'editor' && targetBelow(r, 'editor')) || directorsOwn(a, r),
   'person.setAccessRole': (a: Actor) => atLeast(a.role, 'admin'),
+  'admin.view': (a: Actor) => atLeast(a.role, 'editor'),
   'audit.view': (a: Actor) => atLeast(a.role, 'admin'),
   'outbox.view': (a: Actor) => atLeast(a.role, 'admin'),
   'tokens.manage': (a: Actor) => atLeast(a.role, 'admin'),
@@ -38,6 +39,11 @@ export const RULES = {
 
 /** A named permission. */
 export type Action = keyof typeof RULES;
+
+/** True when the name is a permission the policy knows (templates name actions as strings). */
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(RULES, name);
+}
 
 /** Decides whether the actor may take the action on the resource. */
 export function can(actor: Actor, action: Action, resource?: Resource): boolean {

@@ -25,6 +25,7 @@ import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
 import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
+import { can, isAction } from './policy.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
 export interface Baton {
@@ -73,6 +74,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
     app = await createHttpApp(ctx, {
       cookieSecret: secret,
       onRoute: opts.onRoute,
+      can: (actor, action, resource) => isAction(action) && can(actor, action, resource),
       modules: [
         authRoutes,
         homeRoutes,

@@ -9,6 +9,7 @@ import { authorise, can } from '../../policy.js';
 import { exportPeopleCsv, importPeopleCsv } from './csv.js';
 import { JOB_ROLES, JOB_ROLE_LABELS, OFFICES, OFFICE_LABELS, ORGANISATION_KINDS } from './schema.js';
 import * as directory from './service.js';
+import { organisationPages } from './pages/organisations.js';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
 
 const PER_PAGE = 50;
@@ -167,44 +168,8 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
     return sendCsv(reply, `people-${new Date().toISOString().slice(0, 10)}.csv`, csv);
   });
 
-  registerOrganisationPages(app, ctx);
+  organisationPages(app, ctx);
   registerOfficePages(app, ctx);
-}
-
-function registerOrganisationPages(app: FastifyInstance, { db }: AppContext) {
-  app.get(paths.adminOrganisations, async (req, reply) => {
-    authorise(req.actor, 'directory.manage');
-    return reply.page('directory/views/organisations.njk', { organisations: await directory.listAllOrganisations(db) });
-  });
-  app.get(paths.adminOrganisationsNew, async (req, reply) => {
-    authorise(req.actor, 'directory.manage');
-    return reply.page('directory/views/organisation-form.njk', { ...choices, values: {}, isNew: true });
-  });
-  app.post(paths.adminOrganisationsNew, async (req, reply) => {
-    const body = (req.body ?? {}) as Body;
-    try {
-      await directory.createOrganisation(db, req.actor, body);
-      return reply.redirect(paths.adminOrganisations, 303);
-    } catch (err) {
-      return onInvalid(err, reply, 'directory/views/organisation-form.njk', { ...choices, values: body, isNew: true });
-    }
-  });
-  app.get<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
-    authorise(req.actor, 'directory.manage');
-    const org = await directory.getOrganisation(db, pathId(req.params.id));
-    return reply.page('directory/views/organisation-form.njk', { ...choices, values: org, org });
-  });
-  app.post<{ Params: { id: string } }>('/admin/organisations/:id', async (req, reply) => {
-    authorise(req.actor, 'directory.manage');
-    const org = await directory.getOrganisation(db, pathId(req.params.id));
-    const body = (req.body ?? {}) as Body;
-    try {
-      await directory.updateOrganisation(db, req.actor, org.id, { name: body.name, kind: body.kind });
-      return reply.redirect(paths.adminOrganisations, 303);
-    } catch (err) {
-      return onInvalid(err, reply, 'directory/views/organisation-form.njk', { ...choices, values: body, org });
-    }
-  });
 }
 
 function registerOfficePages(app: FastifyInstance, { db }: AppContext) {

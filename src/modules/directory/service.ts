@@ -7,10 +7,10 @@ import { renderSimpleEmail } from '../../platform/mail/render.js';
 import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { OFFICE_LABELS, type Office } from './schema.js';
-import { officeInput, organisationInput, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';
+import { officeInput, organisationInput, type OrganisationFields, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';
 
 /** Creates an organisation; a name already in use is a validation error on `name`. */
-export async function createOrganisation(db: Db, actor: Actor, input: unknown): Promise<repo.Organisation> {
+export async function createOrganisation(db: Db, actor: Actor, input: OrganisationFields): Promise<repo.Organisation> {
   authorise(actor, 'directory.manage');
   const values = parseOrThrow(organisationInput, input);
   return inTransaction(db, async (tx) => {
@@ -30,7 +30,7 @@ export async function createOrganisation(db: Db, actor: Actor, input: unknown): 
 }
 
 /** Changes an organisation's name or kind. */
-export async function updateOrganisation(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.Organisation> {
+export async function updateOrganisation(db: Db, actor: Actor, id: number, input: Partial<OrganisationFields>): Promise<repo.Organisation> {
   authorise(actor, 'directory.manage');
   const values = parseOrThrow(organisationInput.partial(), input);
   return inTransaction(db, async (tx) => {

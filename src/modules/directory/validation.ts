@@ -22,6 +22,8 @@ export const organisationInput = z.object({
   name: requiredText(200, 'Enter a name'),
   kind: z.enum(ORGANISATION_KINDS, { error: 'Choose council, trust, partner or network' }),
 });
+/** Organisation input as a caller gives it (form, API or import), before validation. */
+export type OrganisationFields = z.input<typeof organisationInput>;
 /** Organisation input after validation. */
 export type OrganisationInput = z.output<typeof organisationInput>;
 

@@ -18,6 +18,7 @@ import { recordRoutes } from './route-table.js';
 import { guardInput } from './input-guard.js';
 import { badInputFromDatabase } from '../db/input-errors.js';
 import type { UploadedFile } from './forms.js';
+import { takeNotice } from './page.js';
 
 const root = projectRoot;
 
@@ -49,6 +50,8 @@ export interface HttpOptions {
   modules: RouteModule[];
   /** Told of every route as it is registered: how a caller lists the whole route table (the route × role test does). */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
+  /** The policy's decision, offered to templates as `can('action', resource)` (platform code knows no actions itself). */
+  can?: (actor: Actor, action: string, resource?: Record<string, unknown>) => boolean;
 }
 
 /** True when cookies may carry the Secure flag: https, or localhost (browsers treat it as secure). */
@@ -84,10 +87,14 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   });
   app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
     const csrf = () => this.generateCsrf({ userInfo: csrfBinding(this.request) });
-    return views.render(template, { ...data, actor: this.request.actor, currentPath: this.request.url, csrf });
+    const actor = this.request.actor;
+    const can = (action: string, resource?: Record<string, unknown>) => opts.can?.(actor, action, resource) ?? false;
+    return views.render(template, { ...data, actor, can, currentPath: this.request.url, csrf });
   });
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    return this.type('text/html; charset=utf-8').send(this.render(template, data));
+    // The notice from the last redirect is taken here, not in render(): rendered strings may be cached for everyone.
+    const notice = (data.notice as string | undefined) ?? takeNotice(this.request, this);
+    return this.type('text/html; charset=utf-8').send(this.render(template, { ...data, notice }));
   });
 
   await app.register(helmet, {

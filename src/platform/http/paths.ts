@@ -1,3 +1,19 @@
+/** A URL with path parameters: call it with the values to make a link, read `.pattern` to register the route. */
+export interface Route {
+  (...values: Array<number | string>): string;
+  /** The route pattern, e.g. "/admin/people/:id". */
+  readonly pattern: string;
+}
+
+/** Makes a Route from a pattern; values fill its :parameters in order, encoded for a path segment. */
+export function route(pattern: string): Route {
+  const fill = (...values: Array<number | string>) => {
+    let i = 0;
+    return pattern.replace(/:(\w+)/g, () => encodeURIComponent(String(values[i++])));
+  };
+  return Object.assign(fill, { pattern });
+}
+
 /** Every URL in Baton, in one place: routes register these and templates and redirects use them. */
 export const paths = {
   home: '/',
@@ -14,59 +30,58 @@ export const paths = {
   admin: '/admin',
   adminPeople: '/admin/people',
   adminPeopleNew: '/admin/people/new',
-  adminPerson: (id: number | string) => `/admin/people/${id}`,
+  adminPerson: route('/admin/people/:id'),
   adminPeopleImport: '/admin/people/import',
   adminPeopleExport: '/admin/people/export.csv',
   adminOrganisations: '/admin/organisations',
   adminOrganisationsNew: '/admin/organisations/new',
-  adminOrganisation: (id: number | string) => `/admin/organisations/${id}`,
+  adminOrganisation: route('/admin/organisations/:id'),
   adminOffices: '/admin/offices',
   adminAudit: '/admin/audit',
   adminOutbox: '/admin/outbox',
-  adminOutboxMessage: (id: number | string) => `/admin/outbox/${id}`,
+  adminOutboxMessage: route('/admin/outbox/:id'),
   adminTokens: '/admin/tokens',
-  adminTokenRevoke: (id: number | string) => `/admin/tokens/${id}/revoke`,
+  adminTokenRevoke: route('/admin/tokens/:id/revoke'),
   updates: '/updates',
-  update: (slug: string) => `/updates/${slug}`,
-  updateComments: (slug: string) => `/updates/${slug}/comments`,
+  update: route('/updates/:slug'),
+  updateComments: route('/updates/:slug/comments'),
   feed: '/updates/feed.xml',
   search: '/search',
-  attachment: (id: number | string) => `/attachments/${id}`,
+  attachment: route('/attachments/:id'),
   adminEditions: '/admin/editions',
   adminEditionsFromPrevious: '/admin/editions/from-previous',
-  adminEdition: (id: number | string) => `/admin/editions/${id}`,
-  adminEditionPreview: (id: number | string) => `/admin/editions/${id}/preview`,
-  adminEditionAction: (id: number | string, action: string) => `/admin/editions/${id}/${action}`,
-  adminSectionAction: (id: number | string, action: string) => `/admin/sections/${id}/${action}`,
-  adminItem: (id: number | string) => `/admin/items/${id}`,
-  adminItemAction: (id: number | string, action: string) => `/admin/items/${id}/${action}`,
+  adminEdition: route('/admin/editions/:id'),
+  adminEditionPreview: route('/admin/editions/:id/preview'),
+  adminEditionAction: route('/admin/editions/:id/:action'),
+  adminSectionAction: route('/admin/sections/:id/:action'),
+  adminItem: route('/admin/items/:id'),
+  adminItemAction: route('/admin/items/:id/:action'),
   adminComments: '/admin/comments',
-  adminComment: (id: number | string, decision: string) => `/admin/comments/${id}/${decision}`,
+  adminComment: route('/admin/comments/:id/:decision'),
   adminBulletinSettings: '/admin/bulletin-settings',
-  introduction: (token: string) => `/introduction/${token}`,
+  introduction: route('/introduction/:token'),
   rotaMine: '/rota',
-  rotaMineMonth: (month: string) => `/rota/${month}/introduction`,
+  rotaMineMonth: route('/rota/:month/introduction'),
   adminRota: '/admin/rota',
   adminRotaSwap: '/admin/rota/swap',
   adminRotaExport: '/admin/rota.csv',
   adminRotaDeadline: '/admin/rota/deadline',
-  adminIntroductionPlace: (id: number | string) => `/admin/introductions/${id}/place`,
+  adminIntroductionPlace: route('/admin/introductions/:id/place'),
   adminJobs: '/admin/jobs',
   subscribe: '/subscribe',
   subscribeCheck: '/subscribe/check-email',
-  subscribeConfirm: (token: string) => `/subscribe/confirm/${token}`,
-  unsubscribe: (token: string) => `/unsubscribe/${token}`,
-  viewInBrowser: (slug: string) => `/updates/${slug}`,
+  subscribeConfirm: route('/subscribe/confirm/:token'),
+  unsubscribe: route('/unsubscribe/:token'),
+  viewInBrowser: route('/updates/:slug'),
   adminLists: '/admin/lists',
-  adminList: (id: number | string) => `/admin/lists/${id}`,
-  adminListExport: (id: number | string) => `/admin/lists/${id}/subscribers.csv`,
-  adminListDecision: (listId: number | string, subscriberId: number | string, decision: string) =>
-    `/admin/lists/${listId}/requests/${subscriberId}/${decision}`,
-  adminEditionEmail: (id: number | string) => `/admin/editions/${id}/email`,
-  adminEditionEmailPreview: (id: number | string) => `/admin/editions/${id}/email/preview`,
-  adminSend: (id: number | string) => `/admin/sends/${id}`,
-  adminSendAction: (id: number | string, action: string) => `/admin/sends/${id}/${action}`,
-  adminSendExport: (id: number | string) => `/admin/sends/${id}/deliveries.csv`,
+  adminList: route('/admin/lists/:id'),
+  adminListExport: route('/admin/lists/:id/subscribers.csv'),
+  adminListDecision: route('/admin/lists/:listId/requests/:subscriberId/:decision'),
+  adminEditionEmail: route('/admin/editions/:id/email'),
+  adminEditionEmailPreview: route('/admin/editions/:id/email/preview'),
+  adminSend: route('/admin/sends/:id'),
+  adminSendAction: route('/admin/sends/:id/:action'),
+  adminSendExport: route('/admin/sends/:id/deliveries.csv'),
   api: '/api/v1',
   openapi: '/api/openapi.json',
 } as const;
