@@ -52,6 +52,7 @@ export const paths = {
   adminRotaDeadline: '/admin/rota/deadline',
   adminIntroductionPlace: (id: number | string) => `/admin/introductions/${id}/place`,
   adminJobs: '/admin/jobs',
+  adminJobRetry: (id: number | string) => `/admin/jobs/${id}/retry`,
   subscribe: '/subscribe',
   subscribeCheck: '/subscribe/check-email',
   subscribeConfirm: (token: string) => `/subscribe/confirm/${token}`,
