@@ -1,28 +1,69 @@
 import type { Config } from './config.js';
-import { systemActor } from './platform/actor.js';
-import type { Db } from './platform/db/client.js';
-import { Scheduler } from './platform/jobs/scheduler.js';
-import type { Mailer } from './platform/mail/mailer.js';
-import { publishDueEditions } from './modules/bulletin/service.js';
-import { overdueHandler, planReminders, reminderHandler } from './modules/rota/reminders.js';
-import { syncHandoffs } from './modules/rota/service.js';
-import { monthOf } from './modules/rota/dates.js';
-import { startDueSends } from './modules/mailing/sender.js';
+import type { Database, Db } from './platform/db/client.js';
+import { WorkerLease } from './platform/jobs/lease.js';
+import { JobQueue, type JobRegistry, type QueueOptions, type RunReport } from './platform/jobs/queue.js';
+import { Mailer } from './platform/mail/mailer.js';
+import { resolveSecret } from './platform/secret.js';
+import { registerBulletinJobs } from './modules/bulletin/jobs.js';
+import { registerMailingJobs } from './modules/mailing/jobs.js';
+import { SendWorker } from './modules/mailing/sender.js';
+import { registerRotaJobs } from './modules/rota/jobs.js';
 
-/** Every time-based job in Baton, on one scheduler: the server runs it every 30 s, `baton jobs run` once. */
-export function createScheduler(db: Db, mailer: Mailer, config: Config): Scheduler {
-  const ctx = { mailer, baseUrl: config.baseUrl, networkName: config.networkName };
-  return new Scheduler(db)
-    .plan('publish scheduled editions', async (d, now) => {
-      await publishDueEditions(d, systemActor('scheduler'), now);
-    })
-    .plan('hand-off lines', async (d, now) => {
-      await syncHandoffs(d, monthOf(new Date(now.getTime() - 62 * 86_400_000)));
-    })
-    .plan('introduction reminders', planReminders)
-    .plan('scheduled sends', async (d, now) => {
-      await startDueSends(d, now);
-    })
-    .handle('rota.reminder', reminderHandler(ctx, config.mailFrom))
-    .handle('rota.overdue', overdueHandler(ctx));
+/** What the modules' jobs need from the process. */
+export interface JobDeps {
+  mailer: Mailer;
+  config: Config;
+  /** The bulletin send worker; without one, sends are left to a process that has one. */
+  sender?: SendWorker;
+}
+
+/** Every module's background jobs, registered on one queue (each module says its own in its jobs.ts). */
+export function registerJobs(jobs: JobRegistry, deps: JobDeps): void {
+  const { mailer, config } = deps;
+  registerBulletinJobs(jobs);
+  registerRotaJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom });
+  registerMailingJobs(jobs, { sender: deps.sender });
+}
+
+/** A queue with every module's jobs on it: the server runs it all the time, `baton jobs run` once, tests by hand. */
+export function createScheduler(db: Db, mailer: Mailer, config: Config, opts: QueueOptions & { sender?: SendWorker } = {}): JobQueue {
+  const queue = new JobQueue(db, opts);
+  registerJobs(queue, { mailer, config, sender: opts.sender });
+  return queue;
+}
+
+/** `baton jobs run`: everything due at `now`, once, emails and sends included, under a lease of this process's own. */
+export async function runJobsOnce(
+  database: Database,
+  config: Config,
+  now: Date,
+  onError: (what: string, err: unknown) => void,
+): Promise<RunReport> {
+  const { db } = database;
+  // On PGlite this command holds the data-dir lock, so no other process is alive: older claims are retaken at once.
+  const lease = new WorkerLease({ db, leaseMs: config.workerLeaseMs, exclusive: database.kind === 'pglite', onError });
+  const queue = new JobQueue(db, { lease, onError });
+  const mailer = new Mailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom, queue });
+  const sender = new SendWorker({
+    db,
+    secret: await resolveSecret(db, config),
+    baseUrl: config.baseUrl,
+    networkName: config.networkName,
+    from: config.mailFrom,
+    smtpUrl: config.smtpUrl,
+    rate: config.mailRate,
+    pool: config.smtpPool,
+    queue,
+    outbox: mailer,
+    onError,
+  });
+  registerJobs(queue, { mailer, config, sender });
+  try {
+    return await queue.runDue(now, onError);
+  } finally {
+    await queue.stop();
+    await sender.stop();
+    await lease.stop();
+    await mailer.stop();
+  }
 }

@@ -157,10 +157,10 @@ function program(): Command {
       }),
     );
 
-  const jobs = cmd.command('jobs').description('scheduled work: reminders, notices, scheduled publication');
+  const jobs = cmd.command('jobs').description('background work: emails, sends, reminders, notices, scheduled publication');
   jobs
     .command('run')
-    .description('run, once, everything due at a time (default now), then exit; safe to run as often as you like')
+    .description('run, once, every job due at a time (default now), then exit; safe to run as often as you like')
     .option('--now <iso-time>', 'act as if it were this time, e.g. 2023-05-18T09:00:00Z')
     .action((o: { now?: string }) => {
       const now = o.now ? new Date(o.now) : new Date();
@@ -169,15 +169,9 @@ function program(): Command {
           { field: '--now', message: `"${o.now}" is not a date and time; use ISO 8601, e.g. 2023-05-18T09:00:00Z` },
         ]);
       const config = loadConfig();
-      return withDatabase(config, async ({ db }) => {
-        const { Mailer } = await import('./platform/mail/mailer.js');
-        const { createScheduler } = await import('./jobs.js');
-        const mailer = new Mailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom });
-        const report = await createScheduler(db, mailer, config).runDue(now, (what, err) =>
-          console.error(`${what} failed: ${(err as Error).message}`),
-        );
-        await mailer.deliverDue();
-        await mailer.stop();
+      return withDatabase(config, async (database) => {
+        const { runJobsOnce } = await import('./jobs.js');
+        const report = await runJobsOnce(database, config, now, (what, err) => console.error(`${what} failed: ${(err as Error).message}`));
         console.log(`Jobs due at ${now.toISOString()}: ${report.done} done, ${report.failed} failed.`);
         if (report.failed) process.exitCode = 1;
       });

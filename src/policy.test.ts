@@ -22,6 +22,8 @@ const EXPECTED: Record<Action, Role[]> = {
   'audit.view': ['admin'],
   'outbox.view': ['admin'],
   'tokens.manage': ['admin'],
+  'jobs.view': ['admin'],
+  'jobs.retry': ['admin'],
   'bulletin.edit': ['editor', 'admin'],
   'bulletin.publish': ['editor', 'admin'],
   'comment.create': ['member', 'director', 'editor', 'admin'],

@@ -16,9 +16,10 @@ import { apiDocsRoutes } from './platform/http/openapi.js';
 import { bulletinAdminRoutes } from './modules/bulletin/routes-admin.js';
 import { bulletinPublicRoutes } from './modules/bulletin/routes-public.js';
 import { bulletinApi } from './modules/bulletin/api.js';
-import { Ticker } from './platform/jobs/ticker.js';
 import { WorkerLease } from './platform/jobs/lease.js';
-import { createScheduler } from './jobs.js';
+import { JobQueue } from './platform/jobs/queue.js';
+import { registerJobs } from './jobs.js';
+import { adminJobsRoutes } from './modules/admin/routes-jobs.js';
 import { rotaRoutes } from './modules/rota/routes.js';
 import { rotaApi } from './modules/rota/api.js';
 import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
@@ -33,6 +34,8 @@ export interface Baton {
   ctx: AppContext;
   /** The bulletin send worker (tests drive it with tick()). */
   sender: SendWorker;
+  /** This process's job queue, with every module's jobs on it. */
+  queue: JobQueue;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,7 @@ export interface BuildOptions {
   prepare?: boolean;
   /** Log dev-outbox messages (default true). */
   logOutbox?: boolean;
-  /** Run the scheduler every 30 s (default true; tests drive it themselves). */
+  /** Run the job queue: due jobs every second, planners every 30 s (default true; tests drive it themselves). */
   runJobs?: boolean;
   /** Told of every route as it is registered (see HttpOptions.onRoute). */
   onRoute?: HttpOptions['onRoute'];
@@ -61,10 +64,22 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
     }
     const secret = await resolveSecret(database.db, config);
     let app: FastifyInstance | undefined;
+    const onError = (what: string, err: unknown) => app?.log.error({ err }, `${what} failed`);
+    // This process's lease: its claims on work die with it. On PGlite the process is the only one, so any older
+    // worker's claims are retaken at once.
+    const lease = new WorkerLease({
+      db: database.db,
+      leaseMs: config.workerLeaseMs,
+      exclusive: database.kind === 'pglite',
+      onError,
+    });
+    // One queue per process runs every background job: emails, bulletin sends, reminders, scheduled publication.
+    const queue = new JobQueue(database.db, { lease, onError });
     const mailer = new Mailer({
       db: database.db,
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
+      queue,
       onOutbox:
         opts.logOutbox === false
           ? undefined
@@ -80,6 +95,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         homeRoutes,
         directoryRoutes,
         adminRoutes,
+        adminJobsRoutes,
         bulletinPublicRoutes,
         bulletinAdminRoutes,
         rotaRoutes,
@@ -92,30 +108,6 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         apiDocsRoutes,
       ],
     });
-    mailer.start();
-    const scheduler = createScheduler(database.db, mailer, config);
-    const onError = (what: string, err: unknown) => app?.log.error({ err }, `${what} failed`);
-    const ticker = new Ticker(
-      [
-        {
-          name: 'scheduler',
-          everyMs: 30_000,
-          run: async (now) => {
-            const report = await scheduler.runDue(now, onError);
-            if (report.done) mailer.kick();
-          },
-        },
-      ],
-      onError,
-    );
-    // This process's lease: its claims on work die with it. On PGlite the process is the only one, so any older
-    // worker's claims are retaken at once.
-    const lease = new WorkerLease({
-      db: database.db,
-      leaseMs: config.workerLeaseMs,
-      exclusive: database.kind === 'pglite',
-      onError,
-    });
     const sender = new SendWorker({
       db: database.db,
       secret,
@@ -125,20 +117,19 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       smtpUrl: config.smtpUrl,
       rate: config.mailRate,
       pool: config.smtpPool,
-      lease,
+      queue,
       outbox: mailer,
       onError,
     });
-    if (opts.runJobs !== false) {
-      ticker.start();
-      sender.start();
-    }
+    registerJobs(queue, { mailer, config, sender });
+    if (opts.runJobs !== false) queue.start({ pollMs: 1000, planEveryMs: 30_000 });
     return {
       app,
       ctx,
       sender,
+      queue,
       close: async () => {
-        await ticker.stop();
+        await queue.stop();
         await sender.stop();
         await lease.stop();
         await app!.close();

@@ -5,7 +5,7 @@ import { TestClient, addPerson, testBaton } from './helpers/app.js';
 import { systemActor } from '../src/platform/actor.js';
 import type { Baton } from '../src/server.js';
 import * as bulletin from '../src/modules/bulletin/service.js';
-import { startDueSends } from '../src/modules/mailing/sender.js';
+import { startSend } from '../src/modules/mailing/sender.js';
 import * as sends from '../src/modules/mailing/sends.js';
 import * as subs from '../src/modules/mailing/subscriptions.js';
 import * as rota from '../src/modules/rota/service.js';
@@ -71,7 +71,7 @@ describe('CSV exports', () => {
     const { id } = await bulletin.createEdition(database.db, system, { title: 'Regional Update – June 2023', month: '2023-06' });
     await bulletin.transition(database.db, system, id, 'publish');
     const send = await sends.createSend(database.db, system, id, { list: 'Regional Update' });
-    await startDueSends(database.db, new Date());
+    await startSend(database.db, send.id, new Date());
     const rows = await download(`/admin/sends/${send.id}/deliveries.csv`);
     expect(rows.map((r) => [r.email, r.name, r.status])).toEqual([
       ['joe@example.org', `'${FORMULA}`, 'pending'],

@@ -19,7 +19,7 @@ import {
 
 /** The least role each route needs, first match wins; read from the policy module's rules. */
 const MIN_ROLE: Array<[RegExp, Role]> = [
-  [/^\w+ \/admin\/(audit|outbox|tokens|jobs)\b/, 'admin'], // audit.view, outbox.view, tokens.manage
+  [/^\w+ \/admin\/(audit|outbox|tokens|jobs)\b/, 'admin'], // audit.view, outbox.view, tokens.manage, jobs.view, jobs.retry
   [/^POST \/admin\/people\/new$/, 'director'], // person.edit: a director adds people to their own council (the form says what is wrong)
   [/^\w+ \/admin\b/, 'editor'], // directory.manage, bulletin.*, rota.manage, mailing.*; person.edit for another council's director
   [/^\w+ \/rota\b/, 'director'], // rota.viewOwn

@@ -2,6 +2,7 @@ import { desc } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/platform/actor.js';
 import { mailMessages } from '../../src/platform/mail/schema.js';
+import { jobs } from '../../src/platform/jobs/schema.js';
 import type { Mailer } from '../../src/platform/mail/mailer.js';
 import { actorForSession, createApiToken, revokeApiToken, signOut } from '../../src/modules/auth/service.js';
 import * as bulletin from '../../src/modules/bulletin/service.js';
@@ -99,6 +100,8 @@ export interface Targets {
   subscriberId: number;
   attachmentId: number;
   slug: string;
+  /** A dead job, for the retry action. */
+  jobId: number;
 }
 
 /** Fresh rows for one caller's sweep (its POSTs may delete or change them), around the shared people. */
@@ -137,7 +140,12 @@ export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Ta
   const comments = await pendingComments(db, sys);
   const token = await createApiToken(db, sys, { name: `target ${n}`, role: 'subscriber' });
   const [message] = await db.select({ id: mailMessages.id }).from(mailMessages).orderBy(desc(mailMessages.id)).limit(1);
+  const [job] = await db
+    .insert(jobs)
+    .values({ kind: 'test.dead', key: `routes test dead job ${n}`, runAt: new Date(), status: 'dead', attempts: 5, lastError: 'Broken' })
+    .returning({ id: jobs.id });
   return {
+    jobId: job!.id,
     ...shared,
     messageId: message!.id,
     tokenId: token.id,
@@ -164,6 +172,7 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   sections: (t) => t.sectionId,
   items: (t) => t.itemId,
   sends: (t) => t.sendId,
+  jobs: (t) => t.jobId,
   introductions: (t) => t.introductionId,
   comments: (t) => t.commentId,
   lists: (t) => t.listId,

@@ -1,7 +1,9 @@
-// The send worker's queries on deliveries: claiming under a worker lease, recording outcomes, retaking orphans.
-import { sql } from 'drizzle-orm';
+// The send worker's queries: claiming deliveries under a worker lease, recording outcomes, retaking orphans, counters.
+import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/client.js';
 import { orphanedClaim, workerRegistered } from '../../platform/jobs/lease.js';
+import { backoffMs } from '../../platform/jobs/retry.js';
+import { sends } from './schema.js';
 
 /** A delivery claimed by this process, to send now. */
 export interface ClaimedDelivery {
@@ -78,7 +80,7 @@ export async function recordRefusals(db: Db, workerId: string, refusals: Refusal
   for (const r of refusals) {
     if (r.kind === 'retry') {
       const gaveUp = r.attempts >= maxAttempts;
-      const delay = 30_000 * 2 ** Math.max(0, r.attempts - 1);
+      const delay = backoffMs(r.attempts);
       await db.execute(
         sql`UPDATE deliveries SET status = ${gaveUp ? 'failed' : 'pending'}, claimed_by = NULL, last_error = ${r.error},
               next_attempt_at = ${new Date(Date.now() + delay)}
@@ -93,4 +95,18 @@ export async function recordRefusals(db: Db, workerId: string, refusals: Refusal
       if (rows.length) await db.execute(sql`UPDATE subscribers SET bouncing = true WHERE id = ${r.subscriberId}`);
     }
   }
+}
+
+/** Sets a send's recipient total or its count of errors in a row. */
+export async function setSendCounters(db: Db, sendId: number, values: { total?: number; consecutiveErrors?: number }): Promise<void> {
+  await db.update(sends).set(values).where(eq(sends.id, sendId));
+}
+
+/** When the first of a send's waiting messages may be tried again (undefined when none is waiting). */
+export async function nextAttemptAt(db: Db, sendId: number): Promise<Date | undefined> {
+  const [row] = await queryRows<{ at: Date | string | null }>(
+    db,
+    sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE send_id = ${sendId} AND status = 'pending'`,
+  );
+  return row?.at ? new Date(row.at) : undefined;
 }

@@ -157,6 +157,7 @@ describe('sending an edition', () => {
     expect(p).toMatchObject({ sent: 1, failed: 1, waiting: 1 });
     smtp.rejectFor.clear();
     await database.db.execute(sql`UPDATE deliveries SET next_attempt_at = now() WHERE status = 'pending'`);
+    await database.db.execute(sql`UPDATE jobs SET run_at = now() WHERE status = 'pending'`); // the send job waits for its retries too
     p = await runUntilSettled(w, send.id);
     await w.stop();
     expect(p).toMatchObject({ status: 'done', sent: 2, failed: 1, bounced: 1 });
@@ -177,6 +178,7 @@ describe('sending an edition', () => {
     smtp.reject = null;
     await sends.controlSend(database.db, editor, send.id, 'resume');
     await database.db.execute(sql`UPDATE deliveries SET next_attempt_at = now() WHERE status = 'pending'`);
+    await database.db.execute(sql`UPDATE jobs SET run_at = now() WHERE status = 'pending'`); // the send job waits for its retries too
     const done = await runUntilSettled(w, send.id);
     await w.stop();
     expect(done).toMatchObject({ status: 'done', sent: 8 });

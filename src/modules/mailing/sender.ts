@@ -1,15 +1,16 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { sql } from 'drizzle-orm';
-import { inTransaction, queryRows, type Db } from '../../platform/db/client.js';
+import { inTransaction, type Db } from '../../platform/db/client.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { GroupCommit, Slots } from '../../platform/jobs/group-commit.js';
-import { WorkerLease } from '../../platform/jobs/lease.js';
+import type { WorkerLease } from '../../platform/jobs/lease.js';
+import { JobQueue, type Job, type JobRegistry, type WorkContext, type WorkOutcome } from '../../platform/jobs/scheduler.js';
 import { paths } from '../../platform/http/paths.js';
 import { editionTreeForSend } from '../bulletin/service.js';
 import { bulletinSettings } from '../bulletin/public.js';
 import { personalise, renderEmailEdition, type RenderedEdition } from './email.js';
 import * as repo from './repo.js';
 import * as claims from './claims.js';
+import { SEND_JOB } from './jobs.js';
 import { unsubscribeToken } from './subscriptions.js';
 import { buildRawTemplate, listIdValue, rawMessage, type RawTemplate } from './mime.js';
 
@@ -28,9 +29,9 @@ export interface SenderOptions {
   outbox?: Mailer;
   maxAttempts?: number;
   maxConsecutiveErrors?: number;
-  /** This process's worker lease, shared with its other workers; without one the worker makes its own. */
-  lease?: WorkerLease;
-  /** The lease length when the worker makes its own (default 10 s). */
+  /** The process's job queue, which runs the send jobs; without one the worker runs a queue of its own. */
+  queue?: JobQueue;
+  /** The lease length when the worker runs its own queue (default 10 s). */
   leaseMs?: number;
   /**
    * Most messages handed to SMTP and not yet recorded as sent, at any time (default twice the pool): what a crash can
@@ -44,26 +45,17 @@ export interface SenderOptions {
 
 const OUTBOX_SAMPLE = 50;
 
-/** Starts every queued send whose time has come: resolves its recipients into delivery rows once, in one transaction. */
-export async function startDueSends(db: Db, now: Date): Promise<number> {
-  const due = await queryRows<{ id: number }>(
-    db,
-    sql`SELECT id FROM sends WHERE status = 'queued' AND (scheduled_at IS NULL OR scheduled_at <= ${now}) ORDER BY id`,
-  );
-  let started = 0;
-  for (const { id } of due) {
-    const ok = await inTransaction(db, async (tx) => {
-      // Only the process that moves the send out of 'queued' resolves its recipients.
-      if (!(await repo.moveSend(tx, id, ['queued'], { status: 'sending', startedAt: now }))) return false;
-      const send = (await repo.getSend(tx, id))!;
-      const total = await repo.resolveRecipients(tx, send);
-      await tx.execute(sql`UPDATE sends SET total = ${total} WHERE id = ${id}`);
-      if (total === 0) await repo.moveSend(tx, id, ['sending'], { status: 'done', finishedAt: now });
-      return true;
-    });
-    if (ok) started++;
-  }
-  return started;
+/** Starts a queued send, the one place sends start: resolves its recipients into delivery rows once, in one transaction. */
+export async function startSend(db: Db, sendId: number, now: Date): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    // Only the worker that moves the send out of 'queued' resolves its recipients.
+    if (!(await repo.moveSend(tx, sendId, ['queued'], { status: 'sending', startedAt: now }))) return false;
+    const send = (await repo.getSend(tx, sendId))!;
+    const total = await repo.resolveRecipients(tx, send);
+    await claims.setSendCounters(tx, sendId, { total });
+    if (total === 0) await repo.moveSend(tx, sendId, ['sending'], { status: 'done', finishedAt: now });
+    return true;
+  });
 }
 
 /** The rate limiter: spaces messages evenly at the configured rate. */
@@ -80,20 +72,20 @@ class Pace {
 }
 
 /**
- * Works off sends inside the server process. Deliveries are claimed in batches with FOR UPDATE SKIP LOCKED under this
- * process's worker lease, so two processes never take the same message and a dead process's claims are retaken as soon
- * as its lease expires. Each message is recorded as sent within milliseconds of the SMTP server accepting it (a group
- * commit), and no more than `window` messages are ever handed over and unrecorded, so a crash resends at most those.
+ * Works off sends as jobs of the one queue (kind {@link SEND_JOB}), one job per send. The job's handler claims the
+ * send's deliveries in batches with FOR UPDATE SKIP LOCKED under the worker's lease, so two processes never take the
+ * same message and a dead process's claims (and its job) are retaken as soon as its lease expires. Each message is
+ * recorded as sent within milliseconds of the SMTP server accepting it (a group commit), and no more than `window`
+ * messages are ever handed over and unrecorded, so a crash resends at most those.
  */
 export class SendWorker {
   private transport?: Transporter;
-  private readonly lease: WorkerLease;
+  private readonly jobs: JobQueue;
   private readonly recorder: GroupCommit<number>;
   private readonly slots: Slots;
-  private workerId?: string;
+  private workerIds = new Set<string>();
   private rendered = new Map<number, { edition: RenderedEdition; raw: RawTemplate }>();
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private stopping = false;
   private pace: Pace;
   private outboxCount = new Map<number, number>();
@@ -104,7 +96,9 @@ export class SendWorker {
       this.transport = nodemailer.createTransport(`${opts.smtpUrl}${sep}pool=true&maxConnections=${opts.pool}&maxMessages=Infinity`);
     }
     this.pace = new Pace(opts.rate);
-    this.lease = opts.lease ?? new WorkerLease({ db: opts.db, leaseMs: opts.leaseMs ?? 10_000, onError: opts.onError });
+    this.jobs = opts.queue ?? new JobQueue(opts.db, { leaseMs: opts.leaseMs ?? 10_000, onError: opts.onError });
+    // On the process's queue, mailing/jobs.ts registers the worker; on a queue of its own, it registers itself.
+    if (!opts.queue) this.register(this.jobs);
     this.recorder = new GroupCommit<number>({
       write: (ids) => claims.markSent(opts.db, ids),
       delayMs: opts.recordDelayMs ?? 10,
@@ -115,73 +109,77 @@ export class SendWorker {
     this.slots = new Slots(opts.window ?? 2 * opts.pool, () => this.recorder.hurry());
   }
 
+  /** Registers the send job's handler on a queue (mailing/jobs.ts does this for the process's queue). */
+  register(jobs: JobRegistry): void {
+    jobs.work(SEND_JOB, async (job, ctx) => this.work(job, ctx), { maxAttempts: 10, onFail: pauseOnDeadJob });
+  }
+
   private get batchSize(): number {
     return this.opts.rate ? Math.max(1, Math.min(200, Math.floor(this.opts.rate * 5))) : 200;
   }
 
-  /** Starts the loop: start due sends, then work them off, every second. */
+  /** Runs its own queue's send jobs every interval (a worker on the process's queue is run by that queue). */
   start(intervalMs = 1000): void {
+    if (this.opts.queue) return;
     this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
   }
 
-  /** One pass, unless one is already running. */
+  /** Runs every send job due now, once, to the end of each (tests drive the worker with this). */
   async tick(now = new Date()): Promise<void> {
-    if (this.running || this.stopping) return this.running ?? Promise.resolve();
-    this.running = (async () => {
-      try {
-        this.workerId = await this.lease.id();
-        await startDueSends(this.opts.db, now);
-        await this.workAll(this.workerId);
-      } catch (err) {
-        this.opts.onError?.('send worker', err);
-      }
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    if (this.stopping) return;
+    await this.jobs.runJobs(now, this.opts.onError, [SEND_JOB]);
   }
 
   /** Stops handing messages to SMTP, records those accepted, and gives back its other claims for any process to take. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    await this.running;
     try {
+      if (!this.opts.queue) await this.jobs.stop();
       await this.recorder.flush(true);
-      if (this.workerId) await claims.releaseWorker(this.opts.db, this.workerId);
-      if (!this.opts.lease) await this.lease.stop();
+      for (const id of this.workerIds) await claims.releaseWorker(this.opts.db, id);
     } catch (err) {
       this.opts.onError?.('stopping the send worker', err);
     }
     this.transport?.close();
   }
 
-  /** Works every sending send until none has a message ready. */
-  async workAll(workerId: string): Promise<void> {
-    const active = await queryRows<{ id: number }>(this.opts.db, sql`SELECT id FROM sends WHERE status = 'sending' ORDER BY id`);
-    for (const { id } of active) await this.workSend(id, workerId);
+  /** A send job: starts the send if it is queued, then works its batches until none is ready. */
+  private async work(job: Job, ctx: WorkContext): Promise<WorkOutcome> {
+    const sendId = Number(job.payload.sendId);
+    this.workerIds.add(ctx.workerId);
+    await startSend(this.opts.db, sendId, ctx.now);
+    return this.workSend(sendId, ctx);
   }
 
   /** Whether claims made as `workerId` are still this process's; false when it was fenced (its lease expired). */
-  private async stillOwns(workerId: string): Promise<boolean> {
-    return this.lease.holds(workerId) || (await this.lease.confirm(workerId));
+  private async stillOwns(lease: WorkerLease, workerId: string): Promise<boolean> {
+    return lease.holds(workerId) || (await lease.confirm(workerId));
   }
 
-  private async workSend(sendId: number, workerId: string): Promise<void> {
+  private async workSend(sendId: number, ctx: WorkContext): Promise<WorkOutcome> {
     const { db } = this.opts;
+    const { lease, workerId } = ctx;
     for (;;) {
-      if (this.stopping || !(await this.stillOwns(workerId))) return;
+      // Stopping: the job goes back to the queue at once; stop() gives back the deliveries still claimed.
+      if (this.stopping || ctx.stopping()) return { again: new Date() };
+      // Fenced: another process has taken the job (the queue drops this run).
+      if (!(await this.stillOwns(lease, workerId))) return;
       // Retake what dead processes claimed: each batch, so a long send picks them up as soon as their lease expires.
-      await this.lease.expire();
-      await claims.reclaimOrphans(db, sendId, this.lease.exclusive);
+      await lease.expire();
+      await claims.reclaimOrphans(db, sendId, lease.exclusive);
       const send = await repo.getSend(db, sendId);
-      if (!send || send.status !== 'sending') return;
+      if (!send || send.status !== 'sending') return; // paused, cancelled or finished: the job is done
       const batch = await claims.claimDeliveries(db, sendId, workerId, this.batchSize);
       if (!batch.length) {
-        await this.finishIfDone(sendId);
-        return;
+        if (await this.finishIfDone(sendId)) return;
+        // Messages wait for their retry (or for another live worker): the job comes back when the first is due.
+        const next = (await claims.nextAttemptAt(db, sendId)) ?? new Date(0);
+        return { again: new Date(Math.max(next.getTime(), Date.now() + 1000)) };
       }
       const rendered = await this.render(send);
-      await this.deliver(send, rendered, batch, workerId);
+      await this.deliver(send, rendered, batch, lease, workerId);
     }
   }
 
@@ -230,6 +228,7 @@ export class SendWorker {
     send: repo.Send,
     rendered: { edition: RenderedEdition; raw: RawTemplate },
     batch: claims.ClaimedDelivery[],
+    lease: WorkerLease,
     workerId: string,
   ) {
     const refusals: claims.Refusal[] = [];
@@ -241,7 +240,7 @@ export class SendWorker {
         try {
           await this.pace.wait();
           if (state.paused || this.stopping) return unsent.push(d.id);
-          if (state.fenced || !(await this.stillOwns(workerId))) return (state.fenced = true);
+          if (state.fenced || !(await this.stillOwns(lease, workerId))) return (state.fenced = true);
           const refusal = await this.sendOne(send, rendered, d);
           if (!refusal) {
             state.consecutive = 0;
@@ -265,7 +264,7 @@ export class SendWorker {
     await inTransaction(this.opts.db, async (tx) => {
       await claims.unclaim(tx, workerId, unsent);
       await claims.recordRefusals(tx, workerId, refusals, this.opts.maxAttempts ?? 5);
-      await tx.execute(sql`UPDATE sends SET consecutive_errors = ${state.consecutive} WHERE id = ${send.id}`);
+      await claims.setSendCounters(tx, send.id, { consecutiveErrors: state.consecutive });
       if (state.paused)
         await repo.moveSend(tx, send.id, ['sending'], {
           status: 'paused',
@@ -312,12 +311,23 @@ export class SendWorker {
     });
   }
 
-  private async finishIfDone(sendId: number): Promise<void> {
+  /** Closes the send when no message is left to send; answers whether it is closed. */
+  private async finishIfDone(sendId: number): Promise<boolean> {
     const counts = await repo.deliveryCounts(this.opts.db, sendId);
-    if (!counts.pending && !counts.sending) {
-      const allFailed = (counts.sent ?? 0) === 0 && (counts.failed ?? 0) + (counts.bounced ?? 0) > 0;
-      await repo.moveSend(this.opts.db, sendId, ['sending'], { status: allFailed ? 'failed' : 'done', finishedAt: new Date() });
-      this.rendered.delete(sendId);
-    }
+    if (counts.pending || counts.sending) return false;
+    const allFailed = (counts.sent ?? 0) === 0 && (counts.failed ?? 0) + (counts.bounced ?? 0) > 0;
+    await repo.moveSend(this.opts.db, sendId, ['sending'], { status: allFailed ? 'failed' : 'done', finishedAt: new Date() });
+    this.rendered.delete(sendId);
+    this.outboxCount.delete(sendId);
+    return true;
   }
+}
+
+/** A send whose job was dead-lettered pauses, saying why, so the editors see it stopped; resuming it queues a new job. */
+async function pauseOnDeadJob(tx: Db, job: Job, failure: { error: string; dead: boolean }): Promise<void> {
+  if (!failure.dead) return;
+  await repo.moveSend(tx, Number(job.payload.sendId), ['queued', 'sending'], {
+    status: 'paused',
+    pauseReason: `Stopped after repeated errors (${failure.error.slice(0, 200)}): check the job on the jobs page, then resume`,
+  });
 }

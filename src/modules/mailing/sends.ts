@@ -14,6 +14,7 @@ import { personForAuth } from '../directory/service.js';
 import { personalise, renderEmailEdition } from './email.js';
 import { dateTimeField, idField, requiredText } from '../../platform/validation.js';
 import * as repo from './repo.js';
+import { enqueueSend } from './jobs.js';
 
 const sendInput = z.object({
   list: z.union([idField('Choose a list'), requiredText(100, 'Choose a list')], { error: 'Choose a list' }),
@@ -23,7 +24,7 @@ const sendInput = z.object({
   scheduledAt: dateTimeField('Enter a date and time').optional().nullable(),
 });
 
-/** Queues an edition to a list (or a segment of it), now or at a time; the worker resolves recipients when it starts. */
+/** Queues an edition to a list (or a segment of it), now or at a time: its job starts it then (see sender.ts). */
 export async function createSend(db: Db, actor: Actor, editionId: number, input: unknown): Promise<repo.Send> {
   authorise(actor, 'mailing.send');
   const v = parseOrThrow(sendInput, input);
@@ -45,6 +46,7 @@ export async function createSend(db: Db, actor: Actor, editionId: number, input:
       scheduledAt: v.scheduledAt ?? null,
       createdBy: actor.label,
     });
+    await enqueueSend(tx, send.id, v.scheduledAt ?? new Date());
     await recordAudit(tx, actor, {
       action: 'send.create',
       entityType: 'send',
@@ -108,6 +110,7 @@ export async function controlSend(db: Db, actor: Actor, sendId: number, action: 
         },
       ]);
     }
+    if (action === 'resume') await enqueueSend(tx, sendId, send.scheduledAt && !send.startedAt ? send.scheduledAt : new Date());
     if (action === 'cancel')
       await tx.execute(sql`UPDATE deliveries SET status = 'cancelled' WHERE send_id = ${sendId} AND status = 'pending'`);
     await recordAudit(tx, actor, { action: `send.${action}`, entityType: 'send', entityId: sendId, summary: `Send ${sendId} ${to}` });

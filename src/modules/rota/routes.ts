@@ -5,7 +5,6 @@ import { ValidationError } from '../../platform/errors.js';
 import { formErrors } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
-import { recentJobs } from '../../platform/jobs/scheduler.js';
 import { authorise } from '../../policy.js';
 import { searchPeople } from '../directory/service.js';
 import * as intro from './intro.js';
@@ -73,11 +72,6 @@ export function rotaRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string } }>('/admin/introductions/:id/place', async (req, reply) => {
     const editionId = await intro.placeIntroduction(db, req.actor, pathId(req.params.id));
     return reply.redirect(`${paths.adminEdition(editionId)}#introduction`, 303);
-  });
-
-  app.get(paths.adminJobs, async (req, reply) => {
-    authorise(req.actor, 'audit.view');
-    return reply.page('rota/views/admin-jobs.njk', { jobs: await recentJobs(db) });
   });
 
   app.get(paths.rotaMine, async (req, reply) => reply.page('rota/views/mine.njk', { slots: await rota.mySlots(db, req.actor) }));

@@ -68,6 +68,7 @@ export const paths = {
   adminRotaDeadline: '/admin/rota/deadline',
   adminIntroductionPlace: route('/admin/introductions/:id/place'),
   adminJobs: '/admin/jobs',
+  adminJobRetry: (id: number | string) => `/admin/jobs/${id}/retry`,
   subscribe: '/subscribe',
   subscribeCheck: '/subscribe/check-email',
   subscribeConfirm: route('/subscribe/confirm/:token'),

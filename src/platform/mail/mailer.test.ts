@@ -49,7 +49,7 @@ describe('mailer', () => {
     await mailer.deliverDue();
     expect(await statuses()).toEqual([{ status: 'queued', attempts: 1 }]);
     smtp.reject = null;
-    await database.db.execute(sql`UPDATE mail_messages SET next_attempt_at = now()`);
+    await database.db.execute(sql`UPDATE jobs SET run_at = now()`); // the retry's backoff has passed
     await mailer.deliverDue();
     expect(await statuses()).toEqual([{ status: 'sent', attempts: 2 }]);
 
@@ -125,7 +125,7 @@ describe('mailer', () => {
       const shown = (await getMessage(database.db, id))!;
       expect(shown.textBody + shown.htmlBody).not.toMatch(/TOKEN-abcdef-123|654321/);
       smtp.reject = { code: 550, message: 'No such user' };
-      await database.db.execute(sql`UPDATE mail_messages SET next_attempt_at = now()`);
+      await database.db.execute(sql`UPDATE jobs SET run_at = now()`); // the retry's backoff has passed
       await mailer.deliverDue();
       const row = await stored();
       expect(row.status).toBe('failed');

@@ -1,6 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { and, eq, lte, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/client.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { JobQueue, type WorkOutcome } from '../jobs/queue.js';
+import { enqueue, type Job } from '../jobs/repo.js';
 import { mailMessages } from './schema.js';
 
 /** A message to send: both parts are required, so every email has text and HTML. */
@@ -40,6 +42,9 @@ export function redactMessage<T extends { textBody: string; htmlBody: string; he
   };
 }
 
+/** The kind of job that delivers one email over SMTP. */
+export const MAIL_JOB = 'mail.send';
+
 /** Options for the mailer. */
 export interface MailerOptions {
   db: Db;
@@ -47,20 +52,35 @@ export interface MailerOptions {
   from: string;
   /** Called for each message kept in the dev outbox (the server logs its links). */
   onOutbox?: (mail: OutgoingMail) => void;
+  /** Attempts at a temporary refusal before the message is given up (default 8). */
   maxAttempts?: number;
+  /** The process's job queue, which delivers the mail; without one the mailer runs a queue of its own. */
+  queue?: JobQueue;
 }
 
 type Row = typeof mailMessages.$inferSelect;
 
-/** Writes emails as rows in the caller's transaction and delivers them over SMTP, or keeps them in the dev outbox. */
+/**
+ * Writes emails as rows in the caller's transaction, each with a job on the one queue (platform/jobs) that delivers it
+ * over SMTP, or keeps them in the dev outbox. Claiming, retries with backoff and giving up are the queue's.
+ */
 export class Mailer {
   private transport?: Transporter;
-  private running?: Promise<void>;
+  private readonly jobs: JobQueue;
+  private running?: Promise<unknown>;
   private timer?: NodeJS.Timeout;
   private again = false;
 
   constructor(private readonly opts: MailerOptions) {
-    if (opts.smtpUrl) this.transport = nodemailer.createTransport(opts.smtpUrl);
+    this.jobs = opts.queue ?? new JobQueue(opts.db);
+    if (opts.smtpUrl) {
+      this.transport = nodemailer.createTransport(opts.smtpUrl);
+      // Only a process that can reach SMTP takes mail jobs; one without leaves them to one that can.
+      this.jobs.work(MAIL_JOB, async (job) => this.deliver(job), {
+        maxAttempts: opts.maxAttempts ?? 8,
+        onFail: async (tx, job, failure) => this.failed(tx, job, failure),
+      });
+    }
   }
 
   /** True when mail goes to SMTP; false when it stays in the development outbox. */
@@ -68,20 +88,24 @@ export class Mailer {
     return Boolean(this.transport);
   }
 
-  /** Records a message in the given transaction; it is sent after the transaction commits (call kick). */
+  /** Records a message and its delivery job in the given transaction; it is sent after the transaction commits. */
   async queue(tx: Db, mail: OutgoingMail): Promise<void> {
-    await tx.insert(mailMessages).values({
-      toAddress: mail.to,
-      ccAddress: mail.cc ?? null,
-      subject: mail.subject,
-      textBody: mail.text,
-      htmlBody: mail.html,
-      headers: mail.headers ?? {},
-      ical: mail.ical ?? null,
-      secrets: this.transport && mail.secrets?.length ? mail.secrets : null,
-      status: this.transport ? 'queued' : 'outbox',
-    });
-    if (!this.transport) this.opts.onOutbox?.(mail);
+    const [row] = await tx
+      .insert(mailMessages)
+      .values({
+        toAddress: mail.to,
+        ccAddress: mail.cc ?? null,
+        subject: mail.subject,
+        textBody: mail.text,
+        htmlBody: mail.html,
+        headers: mail.headers ?? {},
+        ical: mail.ical ?? null,
+        secrets: this.transport && mail.secrets?.length ? mail.secrets : null,
+        status: this.transport ? 'queued' : 'outbox',
+      })
+      .returning({ id: mailMessages.id });
+    if (this.transport) await enqueue(tx, { kind: MAIL_JOB, key: `mail:${row!.id}`, runAt: new Date(), payload: { messageId: row!.id } });
+    else this.opts.onOutbox?.(mail);
   }
 
   /** Delivers due messages now, in the background; safe to call often. */
@@ -92,10 +116,7 @@ export class Mailer {
       return;
     }
     this.running = this.deliverDue()
-      .then(
-        () => undefined,
-        () => undefined,
-      )
+      .catch(() => undefined)
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -110,90 +131,86 @@ export class Mailer {
     while (this.running) await this.running;
   }
 
-  /** Polls for due messages every interval, so nothing queued before a crash is left behind. */
+  /** Polls for due messages every interval when the mailer runs its own queue (the process's queue polls by itself). */
   start(intervalMs = 5000): void {
-    if (!this.transport || this.timer) return;
+    if (!this.transport || this.timer || this.opts.queue) return;
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
     this.kick();
   }
 
-  /** Stops polling and waits for the delivery in progress. */
+  /** Stops polling, waits for the delivery in progress and, for its own queue, ends that queue's lease. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.idle();
+    if (!this.opts.queue) await this.jobs.stop();
     this.transport?.close();
   }
 
-  /** Claims due messages with SKIP LOCKED (two processes never take the same row) and sends them. */
-  async deliverDue(batch = 20): Promise<number> {
+  /** Runs the due mail jobs once, here and now; answers how many were delivered or given up. */
+  async deliverDue(): Promise<number> {
     if (!this.transport) return 0;
-    const { db } = this.opts;
-    // A message left 'sending' by a crashed process goes back to the queue after ten minutes.
-    await db
-      .update(mailMessages)
-      .set({ status: 'queued' })
-      .where(and(eq(mailMessages.status, 'sending'), lte(mailMessages.nextAttemptAt, sql`now() - interval '10 minutes'`)));
-    let total = 0;
-    for (;;) {
-      const claimed = await queryRows(
-        db,
-        sql`
-        UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = now()
-        WHERE id IN (SELECT id FROM mail_messages WHERE status = 'queued' AND next_attempt_at <= now()
-                     ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-        RETURNING id, to_address, cc_address, subject, text_body, html_body, headers, ical, secrets, attempts`,
-      );
-      if (claimed.length === 0) return total;
-      for (const row of claimed) await this.sendOne(row);
-      total += claimed.length;
-    }
+    const report = await this.jobs.runJobs(new Date(), undefined, [MAIL_JOB]);
+    return report.done;
   }
 
-  /** The columns that replace a claimed row's bodies once its secrets are no longer needed. */
-  private redacted(row: Record<string, unknown>) {
-    const secrets = row.secrets as string[] | null;
-    if (!secrets?.length) return {};
-    const { textBody, htmlBody, headers } = redactMessage(
-      { textBody: row.text_body as string, htmlBody: row.html_body as string, headers: row.headers as Record<string, string> },
-      secrets,
-    );
+  /** The columns that replace a row's bodies once its secrets are no longer needed. */
+  private redacted(row: Row) {
+    if (!row.secrets?.length) return {};
+    const { textBody, htmlBody, headers } = redactMessage(row, row.secrets);
     return { textBody, htmlBody, headers, secrets: null };
   }
 
-  private async sendOne(row: Record<string, unknown>): Promise<void> {
-    const { db } = this.opts;
-    const id = row.id as Row['id'];
+  /** One mail job: hands the message to SMTP outside any transaction; a temporary refusal throws, for the queue to retry. */
+  private async deliver(job: Job): Promise<WorkOutcome> {
+    const [row] = await this.opts.db
+      .select()
+      .from(mailMessages)
+      .where(eq(mailMessages.id, Number(job.payload.messageId)));
+    if (!row || row.status !== 'queued') return; // delivered, or given up, already
     try {
       await this.transport!.sendMail({
         from: this.opts.from,
-        to: row.to_address as string,
-        cc: (row.cc_address as string | null) ?? undefined,
-        subject: row.subject as string,
-        text: row.text_body as string,
-        html: row.html_body as string,
-        headers: row.headers as Record<string, string>,
-        ...(row.ical ? { icalEvent: row.ical as { method: string; content: string; filename: string } } : {}),
+        to: row.toAddress,
+        cc: row.ccAddress ?? undefined,
+        subject: row.subject,
+        text: row.textBody,
+        html: row.htmlBody,
+        headers: row.headers,
+        ...(row.ical ? { icalEvent: row.ical } : {}),
       });
-      await db
-        .update(mailMessages)
-        .set({ status: 'sent', sentAt: new Date(), lastError: null, ...this.redacted(row) })
-        .where(eq(mailMessages.id, id));
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode ?? 0;
-      const attempts = row.attempts as number;
-      const permanent = code >= 500 || attempts >= (this.opts.maxAttempts ?? 8);
-      await db
-        .update(mailMessages)
-        .set({
-          status: permanent ? 'failed' : 'queued',
-          lastError: String((err as Error).message).slice(0, 500),
-          nextAttemptAt: new Date(Date.now() + 30_000 * attempts * attempts),
-          // A message that will never be sent needs its secrets no more than one that was.
-          ...(permanent ? this.redacted(row) : {}),
-        })
-        .where(eq(mailMessages.id, id));
+      if (((err as { responseCode?: number }).responseCode ?? 0) < 500) throw err;
+      // Refused for good: retrying cannot help, and a message never sent needs its secrets no more than one that was.
+      const lastError = String((err as Error).message).slice(0, 500);
+      return { finish: async (tx) => this.record(tx, row, { status: 'failed', lastError }) };
     }
+    return { finish: async (tx) => this.record(tx, row, { status: 'sent', sentAt: new Date(), lastError: null }) };
+  }
+
+  private async record(tx: Db, row: Row, values: Partial<typeof mailMessages.$inferInsert>): Promise<void> {
+    await tx
+      .update(mailMessages)
+      .set({ ...values, attempts: sql`${mailMessages.attempts} + 1`, ...this.redacted(row) })
+      .where(eq(mailMessages.id, row.id));
+  }
+
+  /** A failed attempt, in the transaction the queue records it in: queued for the retry, or failed when it was the last. */
+  private async failed(tx: Db, job: Job, failure: { error: string; dead: boolean }): Promise<void> {
+    const [row] = await tx
+      .select()
+      .from(mailMessages)
+      .where(eq(mailMessages.id, Number(job.payload.messageId)));
+    if (!row) return;
+    await tx
+      .update(mailMessages)
+      .set({
+        status: failure.dead ? 'failed' : 'queued',
+        lastError: failure.error.slice(0, 500),
+        attempts: sql`${mailMessages.attempts} + 1`,
+        ...(failure.dead ? this.redacted(row) : {}),
+      })
+      .where(eq(mailMessages.id, row.id));
   }
 }
