@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { projectRoot } from '../root.js';
 
@@ -45,10 +46,20 @@ function copyTemplate(dir: string, template: string): boolean {
   return true;
 }
 
+/**
+ * Compiles PGlite's WebAssembly with V8's baseline compiler only: without it V8 recompiles the hot Postgres functions with its
+ * optimising compiler in the background, which held about 50 MB more and cost more CPU than it saved over thousands of
+ * queries (docs/benchmarks.md, "Where the memory goes"). Set before the module is compiled; it touches only WebAssembly.
+ */
+function baselineWasmOnly(): void {
+  v8.setFlagsFromString('--liftoff-only');
+}
+
 /** Opens PGlite on a data dir, starting from the build's template when the dir is empty and a matching template exists. */
 export async function createPglite(dir: string, template = pgliteTemplateDir()): Promise<PGlite> {
   fs.mkdirSync(dir, { recursive: true });
   copyTemplate(dir, template);
+  baselineWasmOnly();
   const { PGlite } = await import('@electric-sql/pglite');
   const options: PGliteOptions = { postgresqlconf: POSTGRESQL_CONF, initDbStartParams: INITDB_PARAMS };
   return PGlite.create(dir, options);
