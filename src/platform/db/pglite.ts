@@ -76,6 +76,7 @@ export async function buildPgliteTemplate(template = pgliteTemplateDir()): Promi
   fs.mkdirSync(parent, { recursive: true });
   const work = fs.mkdtempSync(path.join(parent, 'pglite-template-new-'));
   try {
+    baselineWasmOnly();
     const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(work, { postgresqlconf: POSTGRESQL_CONF, initDbStartParams: INITDB_PARAMS });
     await client.close();
