@@ -11,6 +11,8 @@ const CONNECTIONS = 10;
 const SLUG = 'regional-update-may-2022';
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 5);
 const PG = process.env.BENCH_DATABASE_URL;
+// Node's own flags for the server, to compare V8 settings (`--no-optimize-for-size` undoes bin/baton.js's default).
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,7 +53,7 @@ interface DbRun {
 }
 
 async function serve(env: NodeJS.ProcessEnv, base: string): Promise<{ child: ChildProcess; ms: number }> {
-  return startAndWait(process.execPath, ['bin/baton.js', 'serve'], env, `${base}/healthz`, 120_000);
+  return startAndWait(process.execPath, [...NODE_FLAGS, 'bin/baton.js', 'serve'], env, `${base}/healthz`, 120_000);
 }
 
 /** First start on an empty database (demo import), then restarts: time to ready, idle memory, and the page under load. */
@@ -116,7 +118,7 @@ console.log(
   `\n## Memory and start (${os.cpus().length} cores, ${os.cpus()[0]?.model}, Node ${process.version}, load average ${os
     .loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')})`,
+    .join(' ')}${NODE_FLAGS.length ? `, server flags ${NODE_FLAGS.join(' ')}` : ''})`,
 );
 console.log(`baton --help: median ${help.medianMs} ms (min ${help.minMs}, max ${help.maxMs}) over 7 runs`);
 for (const r of runs) {

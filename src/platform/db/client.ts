@@ -56,20 +56,14 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
 }
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPglite } = await import('./pglite.js');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const dir = path.join(opts.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
   let lock: DataDirLock | undefined;
   if (!opts.skipLock) lock = acquireDataDirLock(opts.dataDir);
   try {
-    // PGlite's default 128 MB of shared buffers would be most of Baton's memory; a small network needs far less.
-    // initdb (first start only) runs Postgres twice more inside WebAssembly: with its defaults (128 MB of buffers, 16 MB WAL
-    // segments) the first start peaked at about 780 MB; these two take about 100 MB off (docs/benchmarks.md).
-    const client = await PGlite.create(dir, {
-      postgresqlconf: ['shared_buffers = 16MB', 'work_mem = 4MB', 'wal_buffers = 1MB'],
-      initDbStartParams: ['--wal-segsize=1', '-c', 'shared_buffers=16MB'],
-    });
+    const client = await createPglite(dir);
     const db = drizzlePglite(client) as unknown as Db;
     return {
       db,
