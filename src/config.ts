@@ -24,6 +24,11 @@ const schema = z.object({
     .default(10)
     .describe('Seconds without a heartbeat after which a Baton process is taken as dead and its claimed work retaken'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+  LOG_FORMAT: z
+    .enum(['auto', 'pretty', 'json'])
+    .default('auto')
+    .describe('Log format: auto is readable lines on a terminal outside production, JSON otherwise'),
+  NODE_ENV: z.string().optional().describe('production keeps logs JSON even on a terminal'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('Sign-in requests allowed per address per 15 minutes'),
 });
 
@@ -40,6 +45,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   logLevel: string;
+  /** pretty: one readable line per entry and requests at debug; json: pino's JSON lines, requests at info. */
+  logFormat: 'pretty' | 'json';
   signInRateLimit: number;
   mailRate: number;
   smtpPool: number;
@@ -47,7 +54,7 @@ export interface Config {
 }
 
 /** Reads and validates the settings once; throws a readable error naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY = Boolean(process.stdout.isTTY)): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -66,11 +73,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
+    logFormat: chooseLogFormat({ setting: e.LOG_FORMAT, nodeEnv: e.NODE_ENV, stdoutIsTTY }),
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     mailRate: e.MAIL_RATE,
     smtpPool: e.SMTP_POOL,
     workerLeaseMs: Math.round(e.WORKER_LEASE * 1000),
   };
+}
+
+/** The log format: readable on a terminal outside production (what a newcomer running `npm start` sees), JSON for machines. */
+export function chooseLogFormat(o: { setting: 'auto' | 'pretty' | 'json'; nodeEnv?: string; stdoutIsTTY: boolean }): 'pretty' | 'json' {
+  if (o.setting !== 'auto') return o.setting;
+  return o.stdoutIsTTY && o.nodeEnv !== 'production' ? 'pretty' : 'json';
 }
 
 /** The documented settings, for the README and `baton --help`. */

@@ -75,6 +75,34 @@ async function serve(config: Config) {
   );
 }
 
+/** Reads the files to import: each path is a file, or a folder whose .txt files are read in name order; unreadable ones are reported. */
+function readImportFiles(paths: string[]) {
+  const inputs: Array<{ name: string; text: string }> = [];
+  const unreadable: Array<{ file: string; status: 'failed'; reason: string }> = [];
+  const files = paths.flatMap((p) => {
+    try {
+      if (!fs.statSync(p).isDirectory()) return [p];
+    } catch {
+      return [p]; // reading it below says why
+    }
+    const names = fs
+      .readdirSync(p)
+      .filter((n) => /\.txt$/i.test(n) && !n.startsWith('.'))
+      .sort();
+    if (!names.length) unreadable.push({ file: p, status: 'failed', reason: 'the folder holds no .txt files' });
+    return names.map((n) => path.join(p, n));
+  });
+  for (const f of files) {
+    try {
+      inputs.push({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') });
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      unreadable.push({ file: path.basename(f), status: 'failed', reason: `cannot read the file (${why})` });
+    }
+  }
+  return { inputs, unreadable };
+}
+
 function program(): Command {
   const cmd = new Command('baton').description('Baton: the platform a regional leadership network runs on.').addHelpText(
     'after',
@@ -128,28 +156,19 @@ function program(): Command {
     .description(
       "import bulletins from their web-page text (like the old site's pages) as published editions; the same file twice changes nothing",
     )
-    .argument('<files...>', 'text files, one bulletin each')
-    .action((files: string[]) =>
+    .argument('<paths...>', 'text files, one bulletin each, or folders of them (their .txt files, in name order)')
+    .action((paths: string[]) =>
       withDatabase(loadConfig(), async ({ db }) => {
-        const inputs: Array<{ name: string; text: string }> = [];
-        const unreadable: string[] = [];
-        for (const f of files) {
-          try {
-            inputs.push({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') });
-          } catch (err) {
-            unreadable.push(
-              `${path.basename(f)}: not imported: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-            );
-          }
-        }
-        const { describeReport, importBulletins } = await import('./modules/bulletin/import.js');
+        const { describeReport, importBulletins, summaryTable } = await import('./modules/bulletin/import.js');
         const { fillFromEditions, syncHandoffs } = await import('./modules/rota/service.js');
-        const reports = await importBulletins(db, systemActor(), inputs);
+        const { inputs, unreadable } = readImportFiles(paths);
+        const reports = [...(await importBulletins(db, systemActor(), inputs)), ...unreadable];
         const filled = await fillFromEditions(db);
         await syncHandoffs(db);
-        for (const line of [...reports.map(describeReport), ...unreadable]) console.log(line);
-        const failed = unreadable.length + reports.filter((r) => r.status === 'failed').length;
+        for (const line of reports.map(describeReport)) console.log(line);
+        const failed = reports.filter((r) => r.status === 'failed').length;
         if (filled) console.log(`The rota gained ${filled} months from the introductions and hand-off lines.`);
+        console.log(`\n${summaryTable(reports)}\n`);
         console.log(
           `${reports.filter((r) => r.status === 'created').length} imported, ${reports.filter((r) => r.status !== 'created' && r.status !== 'failed').length} unchanged or skipped, ${failed} failed.`,
         );

@@ -6,6 +6,7 @@ import { resolveSecret } from './platform/secret.js';
 import { createHttpApp, type HttpOptions } from './platform/http/app.js';
 import type { AppContext } from './platform/http/context.js';
 import { Mailer } from './platform/mail/mailer.js';
+import { printOutbox } from './platform/mail/outbox-block.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { directoryApi } from './modules/directory/api.js';
@@ -80,10 +81,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
       queue,
-      onOutbox:
-        opts.logOutbox === false
-          ? undefined
-          : (mail) => console.log(`\n--- Development outbox (no SMTP_URL): "${mail.subject}" to ${mail.to}\n${mail.text}\n---\n`),
+      onOutbox: opts.logOutbox === false ? undefined : (mail) => printOutbox(mail, config.logFormat, app?.log),
     });
     const ctx: AppContext = { config, database, db: database.db, mailer, secret };
     app = await createHttpApp(ctx, {

@@ -149,4 +149,35 @@ describe('npx baton', () => {
       await db3.close();
     }
   });
+
+  it('imports a folder of bulletins, lists what it dropped as page furniture and ends with a summary table', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-import-'));
+    try {
+      for (const name of ['2022-05-regional-update.txt', '2023-04-regional-update.txt'])
+        fs.copyFileSync(path.join('src/modules/demo/bulletins', name), path.join(dir, name));
+      fs.writeFileSync(
+        path.join(dir, '2024-09-untitled.txt'),
+        'networkteam\nSep 19\n5 min read\nThis month I pick up the baton.\nBest wishes\nJo Britton\nNews:\nFirst.\nMore:\nSecond.\n',
+      );
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'Just some notes\n\nwith no date\n');
+      fs.writeFileSync(path.join(dir, 'picture.png'), 'not a bulletin');
+      const res = await baton('import', dir);
+      expect(res.code).toBe(1); // notes.txt is not a bulletin
+      expect(res.stdout).toContain('2022-05-regional-update.txt: imported "Regional Update – May 2022"');
+      expect(res.stdout).toMatch(/dropped as page furniture:\n {4}site chrome: "top of page", "60 views0 comments"/);
+      expect(res.stdout).toContain('imported "Regional Update – September 2024" (no title line: dated by the file name)');
+      expect(res.stdout).toContain('post metadata: "networkteam", "Sep 19", "5 min read"');
+      expect(res.stdout).not.toContain('picture.png');
+      const table = res.stdout.slice(res.stdout.indexOf('\nfile '));
+      expect(table).toMatch(/^\nfile +result +month +sections +items +dropped +title or reason\n-+/);
+      expect(table).toMatch(/2022-05-regional-update\.txt +imported +2022-05 +4 +9 +4 +Regional Update – May 2022/);
+      expect(table).toMatch(/2023-04-regional-update\.txt +imported +2023-04 +6 +10 +3 +Regional Update – April 2023/);
+      expect(table).toMatch(/notes\.txt +not imported +no heading with a month and year/);
+      expect(res.stdout).toMatch(/3 imported, 0 unchanged or skipped, 1 failed\.\s*$/);
+      const again = await baton('import', dir);
+      expect(again.stdout).toMatch(/2022-05-regional-update\.txt +unchanged/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -94,7 +94,7 @@ describe.runIf(run)('an editor builds and publishes an edition; a reader finds i
     await expect(reader.locator('.govuk-notification-banner').textContent()).resolves.toContain('approved');
 
     await reader.goto(`${base}/search`);
-    await reader.getByLabel('Words to find').fill('community of practice');
+    await reader.getByLabel('Search the Regional Update').fill('community of practice');
     await reader.getByRole('button', { name: 'Search' }).click();
     await expect(reader.locator('mark').first().textContent()).resolves.toMatch(/community/i);
     await expectAccessible(reader);
@@ -108,5 +108,5 @@ describe.runIf(run)('an editor builds and publishes an edition; a reader finds i
     await reader.setViewportSize({ width: 375, height: 800 });
     await expectAccessible(reader);
     await snap(reader, 'edition-phone');
-  });
+  }, 300_000);
 });

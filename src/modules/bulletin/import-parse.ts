@@ -1,4 +1,5 @@
 import { escapeMarkdown } from '../../platform/text/markdown.js';
+import { BREAK, dropPostMetadata, isSingleWord, looksLikeAltText, paragraphs, type Dropped } from './import-furniture.js';
 
 /** What the importer read from one bulletin's web-page text. */
 export interface ParsedBulletin {
@@ -9,6 +10,10 @@ export interface ParsedBulletin {
   sections: Array<{ heading: string | null; items: Array<{ heading: string | null; body: string }> }>;
   handoff: { author: string; organisation: string } | null;
   forwardingNote: string | null;
+  /** What was left out as page furniture (site chrome, post metadata, spacers, stray words), in the order the rules found it. */
+  dropped: Dropped[];
+  /** Set when the text had no title line and the month came from the file's name. */
+  titleFrom: 'text' | 'file name';
 }
 
 /** A text the importer cannot read as a bulletin, with the reason. */
@@ -17,16 +22,6 @@ export class BulletinParseError extends Error {}
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_RE =
   /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(\d{4})\b/i;
-const CHROME = [
-  /^top of page$/i,
-  /^bottom of page$/i,
-  /^\d+\s*views?(\s*\d+\s*comments?)?$/i,
-  /^\d+\s*comments?$/i,
-  /^see all$/i,
-  /^skip to (main )?content$/i,
-  /^(log in|sign in)$/i,
-  /^share( this post)?$/i,
-];
 const SIGN_OFF =
   /^(best wishes|kind regards|warm(est)? (regards|wishes)|many thanks|with (many )?thanks|best regards|regards|with best wishes|all the best|thank you|yours sincerely)[,.!]?$/i;
 const SIGN_OFF_WITH_NAME =
@@ -46,18 +41,6 @@ const HANDOFF = [
   /[Nn]ext month,?\s+(?:the introduction will be written by\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+(?:from|of|at)\s+(?:the\s+)?([A-Z][\w&'’-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w&'’-]*){0,5})/,
   /pass(?:ing)?\s+the\s+baton\s+(?:on\s+)?to\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+(?:from|of|at)\s+(?:the\s+)?([A-Z][\w&'’-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w&'’-]*){0,5})/,
 ];
-
-/** Drops the old site's chrome and everything from "Recent Posts" on, keeping one entry per line. */
-function cleanLines(text: string): string[] {
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''));
-  const recent = lines.findIndex((l) => /^recent posts$/i.test(l.trim()));
-  const kept = recent >= 0 ? lines.slice(0, recent) : lines;
-  return kept.filter((l) => !CHROME.some((re) => re.test(l.trim())));
-}
 
 function monthOf(line: string): string | null {
   const m = MONTH_RE.exec(line);
@@ -79,8 +62,16 @@ const isBullet = (l: string) => BULLET.test(l) || DETAIL.test(l.trim());
 function isHeading(line: string, next: string | undefined): boolean {
   const l = line.trim();
   if (!next || isBullet(line) || l.length > 120 || l.split(/\s+/).length > 14) return false;
-  if (/[.,;]$/.test(l) || !/^["“'‘A-Z0-9]/.test(l) || SENTENCE_START.test(l) || SIGN_OFF.test(l)) return false;
-  return true;
+  if (/[,;]$/.test(l) || (l.endsWith('.') && !isTitleCase(l)) || !/^["“'‘A-Z0-9]/.test(l)) return false;
+  return !SENTENCE_START.test(l) && !SIGN_OFF.test(l);
+}
+
+const SMALL_WORDS = /^(a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|with)$/i;
+
+/** Whether a line is written in title case ("Regional Social Workers Conference 22nd June 2023."), as headings are and sentences are not. */
+function isTitleCase(line: string): boolean {
+  const words = line.split(/\s+/).filter((w) => /[\p{L}\d]/u.test(w) && !SMALL_WORDS.test(w));
+  return words.length >= 3 && words.filter((w) => /^["“'‘(]?[\p{Lu}\d]/u.test(w)).length >= words.length * 0.75;
 }
 
 function looksLikeName(line: string | undefined): boolean {
@@ -128,7 +119,10 @@ function toMarkdown(lines: string[]): string {
     list = [];
   };
   for (const line of lines) {
-    if (isBullet(line)) list.push(`- ${escapeMarkdown(line.replace(BULLET, '').trim())}`);
+    if (line.startsWith(CAPTION)) {
+      flush();
+      out.push(`**${escapeMarkdown(line.slice(1))}**`);
+    } else if (isBullet(line)) list.push(`- ${escapeMarkdown(line.replace(BULLET, '').trim())}`);
     else {
       flush();
       out.push(escapeMarkdown(line.trim()));
@@ -138,60 +132,89 @@ function toMarkdown(lines: string[]): string {
   return out.join('\n\n');
 }
 
-/** Stands for two or more blank lines in a row, which old pages used between untitled items. */
-const BREAK = '\u241e';
+const isTitleLine = (l: string) => Boolean((monthOf(l) || seasonOf(l)) && l.trim().length <= 120);
 
-/** Drops blank lines, keeping a BREAK where two or more came together. */
-function markBreaks(lines: string[]): string[] {
-  const out: string[] = [];
-  let blanks = 0;
-  for (const l of lines) {
-    if (l.trim() === '') {
-      blanks++;
-      continue;
-    }
-    if (blanks >= 2 && out.length) out.push(BREAK);
-    blanks = 0;
-    out.push(l);
+/** The title line among the first lines, or, for a page without one, a title made from the month in the file's name. */
+function findTitle(
+  lines: string[],
+  fileName: string | undefined,
+): { title: string; month: string; at: number; from: 'text' | 'file name' } {
+  const at = lines.slice(0, 5).findIndex(isTitleLine);
+  if (at >= 0) {
+    const title = lines[at]!.trim().replace(/\s+/g, ' ');
+    return { title, month: monthOf(title) ?? seasonOf(title)!, at, from: 'text' };
   }
-  return out;
+  const base = fileName?.replace(/\.[^.]*$/, '').replace(/[_.]+/g, ' ');
+  const numeric = base ? /\b((?:19|20)\d{2})[- ]?(0[1-9]|1[0-2])\b/.exec(base) : null;
+  const month = numeric ? `${numeric[1]}-${numeric[2]}` : base ? monthOf(base) : null;
+  if (!month)
+    throw new BulletinParseError(
+      'no heading with a month and year (like "Regional Update – May 2022") in the first lines, and no month in the file name (like 2022-05.txt)',
+    );
+  const label = new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return { title: `Regional Update – ${label}`, month, at: -1, from: 'file name' };
 }
 
 /** Reads bulletin web-page text (title, introduction, sections) into a structure to import; throws BulletinParseError with the reason. */
-export function parseBulletin(text: string, opts: { organisations?: string[] } = {}): ParsedBulletin {
-  const lines = markBreaks(cleanLines(text));
+export function parseBulletin(text: string, opts: { organisations?: string[]; fileName?: string } = {}): ParsedBulletin {
+  const dropped: Dropped[] = [];
+  const lines = dropPostMetadata(paragraphs(text, dropped), isTitleLine, dropped);
   if (!lines.filter((l) => l !== BREAK).length) throw new BulletinParseError('the file is empty');
-  const titleIdx = lines.slice(0, 5).findIndex((l) => (monthOf(l) || seasonOf(l)) && l.trim().length <= 120);
-  if (titleIdx < 0) throw new BulletinParseError('no heading with a month and year (like "Regional Update – May 2022") in the first lines');
-  const title = lines[titleIdx]!.trim().replace(/\s+/g, ' ');
-  const month = monthOf(title) ?? seasonOf(title)!;
-  let rest = lines.slice(titleIdx + 1);
-
+  const { title, month, at, from } = findTitle(lines, opts.fileName);
   let forwardingNote: string | null = null;
-  rest = rest.filter((l) => {
+  const rest = lines.slice(at + 1).filter((l) => {
     if (FORWARDING.test(l) && forwardingNote === null) {
       forwardingNote = l.trim();
       return false;
     }
+    if (FOOTER.test(l)) dropped.push({ kind: 'site chrome', text: l.trim() });
     return !FOOTER.test(l);
   });
+  const intro = readIntroduction(dropStrayWords(rest, dropped), dropped);
+  const handoff = findHandoff(intro.lines);
+  const introForOrg = intro.lines.filter((_, i) => i !== handoff?.paragraph).join('\n');
+  const organisation =
+    (intro.authorRole && mentionedOrganisation(intro.authorRole, opts.organisations ?? [])) ||
+    (intro.author || intro.lines.length ? mentionedOrganisation(introForOrg, opts.organisations ?? []) : null);
+  return {
+    title,
+    month,
+    introduction: { body: toMarkdown(intro.lines), author: intro.author, organisation, signOff: intro.signOff },
+    sections: splitSections(intro.body),
+    handoff: handoff ? { author: handoff.author, organisation: handoff.organisation } : null,
+    forwardingNote,
+    dropped,
+    titleFrom: from,
+  };
+}
 
-  // The introduction runs to the sign-off ("Best wishes" and a name), or, without one, to the first heading.
-  let introEnd = rest.findIndex((l, i) => (SIGN_OFF.test(l.trim()) && looksLikeName(rest[i + 1])) || SIGN_OFF_WITH_NAME.test(l.trim()));
+/**
+ * Drops single words that cannot be headings, which image alt text leaves behind: a file-name-like word, or a word that
+ * introduces nothing (the end of the page, a wide gap or another heading comes next). A name under a sign-off is kept.
+ */
+function dropStrayWords(lines: string[], dropped: Dropped[]): string[] {
+  return lines.filter((l, i) => {
+    if (!isSingleWord(l) || SIGN_OFF.test(lines[i - 1]?.trim() ?? '') || SIGN_OFF.test(l.trim())) return true;
+    const next = lines[i + 1];
+    const stray = looksLikeAltText(l) || next === undefined || next === BREAK || isSingleWord(next) || isHeading(next, lines[i + 2]);
+    if (stray) dropped.push({ kind: 'stray word', text: l.trim() });
+    return !stray;
+  });
+}
+
+/** The introduction: up to the sign-off ("Best wishes" and a name) and the author's role line, or, without one, to the first heading. */
+function readIntroduction(rest: string[], dropped: Dropped[]) {
+  let end = rest.findIndex((l, i) => (SIGN_OFF.test(l.trim()) && looksLikeName(rest[i + 1])) || SIGN_OFF_WITH_NAME.test(l.trim()));
   let author: string | null = null;
   let signOff: string | null = null;
   let authorRole: string | null = null;
   let bodyStart: number;
-  if (introEnd >= 0) {
-    const inline = SIGN_OFF_WITH_NAME.exec(rest[introEnd]!.trim());
-    if (inline && !SIGN_OFF.test(rest[introEnd]!.trim())) {
-      signOff = inline[1]!;
-      author = inline[2]!;
-      bodyStart = introEnd + 1;
+  if (end >= 0) {
+    const inline = SIGN_OFF_WITH_NAME.exec(rest[end]!.trim());
+    if (inline && !SIGN_OFF.test(rest[end]!.trim())) {
+      [signOff, author, bodyStart] = [inline[1]!, inline[2]!, end + 1];
     } else {
-      signOff = rest[introEnd]!.trim().replace(/[,.!]$/, '');
-      author = rest[introEnd + 1]!.trim();
-      bodyStart = introEnd + 2;
+      [signOff, author, bodyStart] = [rest[end]!.trim().replace(/[,.!]$/, ''), rest[end + 1]!.trim(), end + 2];
     }
     // A line under the name giving the author's role ("Director of Children's Services, Dudley") belongs to the sign-off.
     const next = rest[bodyStart]?.trim();
@@ -200,72 +223,66 @@ export function parseBulletin(text: string, opts: { organisations?: string[] } =
       bodyStart++;
     }
   } else {
-    introEnd = rest.findIndex((l, i) => isHeading(l, rest[i + 1]));
-    if (introEnd < 0) introEnd = rest.length;
-    bodyStart = introEnd;
+    end = rest.findIndex((l, i) => isHeading(l, rest[i + 1]));
+    if (end < 0) end = rest.length;
+    bodyStart = end;
   }
-  const introLines = rest.slice(0, introEnd).filter((l) => l !== BREAK);
-  const handoff = findHandoff(introLines);
-  const introForOrg = introLines.filter((_, i) => i !== handoff?.paragraph).join('\n');
-  const organisation =
-    (authorRole && mentionedOrganisation(authorRole, opts.organisations ?? [])) ||
-    (author || introLines.length ? mentionedOrganisation(introForOrg, opts.organisations ?? []) : null);
-
-  const sections = splitSections(rest.slice(bodyStart));
-  return {
-    title,
-    month,
-    introduction: { body: toMarkdown(introLines), author, organisation, signOff },
-    sections,
-    handoff: handoff ? { author: handoff.author, organisation: handoff.organisation } : null,
-    forwardingNote,
-  };
+  // Before the sign-off nothing is a heading, so a single word left there is alt text too.
+  const lines = rest.slice(0, end).filter((l) => {
+    if (l === BREAK) return false;
+    if (author && isSingleWord(l)) dropped.push({ kind: 'stray word', text: l.trim() });
+    return !(author && isSingleWord(l));
+  });
+  return { lines, author, signOff, authorRole, body: rest.slice(bodyStart) };
 }
 
-/** Splits the body at its headings: "Heading:" lines open sections and other headings open items, unless colons are rare. */
+/** Marks a line that names an event inside an item (its details follow as a list): shown in bold, not as a heading. */
+const CAPTION = '\u241f';
+
+/**
+ * Splits the body at its headings: "Heading:" lines open sections and other headings open items, unless colons are rare.
+ * A section whose heading is followed at once by another heading holds titled items ("Key Events:"): there, a "Heading:"
+ * opens a new section only if a heading follows it too. A heading followed by event details (date, time, venue) inside
+ * a titled item names the event of that item.
+ */
 function splitSections(lines: string[]): ParsedBulletin['sections'] {
   const headingAt = lines.map((l, i) => isHeading(l, lines[i + 1]));
   // A heading must introduce content: two headings in a row make the first a paragraph, unless it ends with a colon.
   for (let i = 0; i < lines.length; i++) if (headingAt[i] && headingAt[i + 1] && !lines[i]!.trim().endsWith(':')) headingAt[i] = false;
-  const colonHeadings = lines.filter((l, i) => headingAt[i] && l.trim().endsWith(':')).length;
-  const colonMode = colonHeadings >= 2;
+  const colonMode = lines.filter((l, i) => headingAt[i] && l.trim().endsWith(':')).length >= 2;
   const sections: ParsedBulletin['sections'] = [];
-  let section: ParsedBulletin['sections'][number] | null = null;
-  let item: { heading: string | null; lines: string[] } | null = null;
-  const closeItem = () => {
-    if (item && section && (item.heading || item.lines.length)) section.items.push({ heading: item.heading, body: toMarkdown(item.lines) });
-    item = null;
+  let section: (ParsedBulletin['sections'][number] & { container: boolean }) | null = null;
+  let item: { heading: string | null; lines: string[] } = { heading: null, lines: [] };
+  const closeItem = (heading: string | null = null) => {
+    if (section && (item.heading || item.lines.length)) section.items.push({ heading: item.heading, body: toMarkdown(item.lines) });
+    item = { heading, lines: [] };
   };
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (raw === BREAK) {
-      // Blank lines apart: the text after them is a new item of the same section.
-      if (item && (item as { lines: string[] }).lines.length) {
-        closeItem();
-        item = { heading: null, lines: [] };
-      }
+      // A wide gap: the text after it is a new item of the same section.
+      if (item.lines.length) closeItem();
       continue;
     }
     if (headingAt[i]) {
-      const clean = line.replace(/:$/, '').trim();
-      if (!colonMode || line.endsWith(':') || !section) {
+      const clean = line.replace(/[:.]$/, '').trim();
+      const followedByHeading = Boolean(headingAt[i + 1]);
+      if (item.heading && item.lines.length && isDetail(lines[i + 1])) item.lines.push(CAPTION + clean);
+      else if (!colonMode || !section || (line.endsWith(':') && (!section.container || followedByHeading))) {
         closeItem();
-        section = { heading: clean, items: [] };
+        section = { heading: clean, items: [], container: followedByHeading };
         sections.push(section);
-        item = { heading: null, lines: [] };
-      } else {
-        closeItem();
-        item = { heading: clean, lines: [] };
-      }
+      } else closeItem(clean);
       continue;
     }
     if (!section) {
-      section = { heading: null, items: [] };
+      section = { heading: null, items: [], container: false };
       sections.push(section);
     }
-    if (!item) item = { heading: null, lines: [] };
-    (item as { lines: string[] }).lines.push(raw);
+    item.lines.push(raw);
   }
   closeItem();
-  return sections.filter((s) => s.heading || s.items.length);
+  return sections.filter((s) => s.heading || s.items.length).map((s) => ({ heading: s.heading, items: s.items }));
 }
+
+const isDetail = (line: string | undefined) => line !== undefined && DETAIL.test(line.replace(BULLET, '').trim());

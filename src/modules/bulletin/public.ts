@@ -6,6 +6,7 @@ import type { Actor } from '../../platform/actor.js';
 import { can, authorise } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repo.js';
+import { plainSnippet } from './snippet.js';
 import { commentInput } from './validation.js';
 import { cleanString, emailAddress, requiredText } from '../../platform/validation.js';
 import { z } from 'zod';
@@ -38,7 +39,7 @@ export async function editionBySlug(db: Db, actor: Actor, slug: string) {
   return { ...tree, comments, recent: recent.rows };
 }
 
-/** Ranked full-text search over published editions, with snippets whose matches are marked and everything else escaped. */
+/** Ranked full-text search over published editions, with plain-text snippets whose matches are marked and everything else escaped. */
 export async function search(db: Db, q: string, page: number, perPage = 10) {
   const query = q.trim().slice(0, 200);
   if (!query) return { query, rows: [], total: 0 };
@@ -46,9 +47,9 @@ export async function search(db: Db, q: string, page: number, perPage = 10) {
   return {
     query,
     total,
-    rows: rows.map((r) => ({
+    rows: rows.map(({ text, ...r }) => ({
       ...r,
-      snippetHtml: escapeHtml(r.snippet)
+      snippetHtml: escapeHtml(plainSnippet(r.snippet, text))
         .replace(/\u0001/g, '<mark>')
         .replace(/\u0002/g, '</mark>'),
     })),

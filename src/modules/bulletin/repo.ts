@@ -304,12 +304,12 @@ export async function searchPublished(db: Db, q: string, opts: { limit: number; 
   const rows = (await db.execute(sql`
     SELECT id, slug, title, month, ts_rank(search, ${query}) AS rank,
       ts_headline('english', search_text, ${query}, 'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
-      count(*) OVER () AS total
+      search_text AS text, count(*) OVER () AS total
     FROM editions
     WHERE status = 'published' AND search @@ ${query}
     ORDER BY rank DESC, month DESC
     LIMIT ${opts.limit} OFFSET ${opts.offset}`)) as unknown as {
-    rows: Array<{ id: number; slug: string; title: string; month: string; snippet: string; total: string | number }>;
+    rows: Array<{ id: number; slug: string; title: string; month: string; snippet: string; text: string; total: string | number }>;
   };
   return { rows: rows.rows, total: Number(rows.rows[0]?.total ?? 0) };
 }

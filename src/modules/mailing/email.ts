@@ -16,6 +16,8 @@ export interface RenderedEdition {
 }
 
 const FONT = 'Arial, Helvetica, sans-serif';
+// An untitled item after another item starts after a rule, so that it does not read as part of the item above it.
+const UNTITLED_BREAK = '<mj-divider border-width="1px" border-color="#b1b4b6" padding="8px 25px" />';
 
 // MJML loads about 650 CommonJS files (0.4 s, tens of MB): it is imported on the first email render, not at start.
 let mjml: Promise<typeof Mjml> | undefined;
@@ -42,7 +44,7 @@ export async function renderEmailEdition(
   const sections = e.sections
     .map(
       (s) => `${s.heading ? `<mj-text font-size="22px" font-weight="bold" padding-top="24px">${esc(s.heading)}</mj-text>` : ''}
-      ${s.items.map((it) => `<mj-text>${it.heading ? `<h3 style="font-size:18px;margin:0 0 8px 0;">${esc(it.heading)}</h3>` : ''}${mdHtml(it.body)}</mj-text>`).join('\n')}`,
+      ${s.items.map((it, k) => `${!it.heading && k > 0 ? UNTITLED_BREAK : ''}<mj-text>${it.heading ? `<h3 style="font-size:18px;margin:0 0 8px 0;">${esc(it.heading)}</h3>` : ''}${mdHtml(it.body)}</mj-text>`).join('\n')}`,
     )
     .join('\n');
   const source = `<mjml lang="en">
@@ -90,7 +92,7 @@ export async function renderEmailEdition(
       : []),
     ...e.sections.flatMap((s) => [
       ...(s.heading ? [s.heading.toUpperCase()] : []),
-      ...s.items.flatMap((it) => [...(it.heading ? [it.heading] : []), textWithLinks(it.body)]),
+      ...s.items.flatMap((it, k) => [...(it.heading ? [it.heading] : k > 0 ? ['* * *'] : []), textWithLinks(it.body)]),
     ]),
     '--',
     `Comments or feedback: ${settings.feedbackEmail}. Additions to the mailing list: ${absolute(settings.mailingListUrl, opts.baseUrl)}`,

@@ -19,6 +19,7 @@ import { guardInput } from './input-guard.js';
 import { badInputFromDatabase } from '../db/input-errors.js';
 import type { UploadedFile } from './forms.js';
 import { takeNotice } from './page.js';
+import { loggerOptions, logRequestsAtDebug } from '../log/logger.js';
 
 const root = projectRoot;
 
@@ -70,7 +71,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   const { config } = ctx;
   const https = config.baseUrl.startsWith('https:');
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    ...loggerOptions(config),
     trustProxy: false,
     bodyLimit: 5 * 1024 * 1024,
   });
@@ -78,6 +79,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
   const onRoute = opts.onRoute;
   if (onRoute) app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
   recordRoutes(app);
+  logRequestsAtDebug(app, config);
 
   registerAfterResponse(app);
   app.decorateRequest('actor', null as unknown as Actor);
