@@ -14,6 +14,8 @@ export interface TestDatabase extends Database {
   location: { dataDir?: string; schema?: string };
   /** Empties every table, keeping the schema. */
   reset(): Promise<void>;
+  /** Runs work and answers the SQL statements it sent, to hold a page to the queries it needs. */
+  countQueries<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
 }
 
 /** A fresh migrated database: a copy of the PGlite template, or a new schema on DATABASE_URL's server. */
@@ -22,13 +24,15 @@ export async function testDatabase(): Promise<TestDatabase> {
   let database: Database;
   let location: TestDatabase['location'];
   let dispose: () => Promise<void>;
+  let recording: string[] | undefined;
+  const onQuery = (statement: string) => recording?.push(statement);
   if (url) {
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
-    database = await openDatabase({ databaseUrl: url, dataDir: '', searchPath: schema, poolSize: 5 });
+    database = await openDatabase({ databaseUrl: url, dataDir: '', searchPath: schema, poolSize: 5, onQuery });
     await migrate(database);
     location = { schema };
     dispose = async () => {
@@ -40,13 +44,22 @@ export async function testDatabase(): Promise<TestDatabase> {
   } else {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
     fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-    database = await openDatabase({ dataDir, skipLock: true });
+    database = await openDatabase({ dataDir, skipLock: true, onQuery });
     location = { dataDir };
     dispose = async () => fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return {
     ...database,
     location,
+    countQueries: async (work) => {
+      const statements: string[] = [];
+      recording = statements;
+      try {
+        return { result: await work(), statements };
+      } finally {
+        recording = undefined;
+      }
+    },
     reset: async () => {
       const tables = await database.query<{ tablename: string }>(
         sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,

@@ -353,7 +353,9 @@ describe('the editors’ sending pages', () => {
     expect((await ed.get(`${sent.headers.location}/deliveries.csv`)).body.split('\n')[0]).toBe(
       '\uFEFFemail,name,status,attempts,sent_at,last_error',
     );
-    expect((await ed.post(`/admin/editions/${id}/email/test`)).body).toContain('A test has been sent to ed@example.org');
+    const test = await ed.post(`/admin/editions/${id}/email/test`);
+    expect(test.statusCode).toBe(303);
+    expect((await ed.get(String(test.headers.location))).body).toContain('A test has been sent to ed@example.org');
     expect((await ed.get(`/admin/editions/${id}/email/preview`)).body).toContain('Dear ed,');
   });
 });

@@ -6,22 +6,18 @@ import { formErrors, pageNumber } from '../../platform/http/forms.js';
 import { pathId } from '../../platform/validation.js';
 import { paths } from '../../platform/http/paths.js';
 import { authorise } from '../../policy.js';
-import { editionForEditor } from '../bulletin/service.js';
-import { JOB_ROLES, JOB_ROLE_LABELS } from '../directory/schema.js';
-import { listMemberOrganisations } from '../directory/service.js';
+import { emailEditionSummary } from '../bulletin/read-model.js';
+import { emailPages } from './pages/email.js';
 import * as repo from './repo.js';
 import * as sends from './sends.js';
 import * as subs from './subscriptions.js';
 
-type Body = Record<string, string | string[] | undefined>;
 type Params = { Params: { id: string } };
 const PER_PAGE = 50;
-const asList = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
 
 /** The editors' pages for mailing lists, the email edition, and sends with their progress. */
 export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
-  const site = { baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName };
 
   const listsPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) =>
     reply.page('mailing/views/admin-lists.njk', { lists: await subs.allLists(db, req.actor), values: {}, ...extra });
@@ -106,51 +102,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
     return sendCsv(reply, `list-${listId}-subscribers.csv`, csv);
   });
 
-  const emailPage = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
-    const id = pathId(req.params.id);
-    const tree = await editionForEditor(db, req.actor, id);
-    const [lists, history, orgs] = await Promise.all([
-      subs.allLists(db, req.actor),
-      sends.sendsOfEdition(db, req.actor, id),
-      listMemberOrganisations(db),
-    ]);
-    return reply.page('mailing/views/admin-email.njk', {
-      e: tree.edition,
-      lists,
-      history,
-      roles: JOB_ROLES.map((r) => ({ value: r, text: JOB_ROLE_LABELS[r] })),
-      organisations: orgs.map((o) => o.name),
-      values: {},
-      ...extra,
-    });
-  };
-  app.get<Params>('/admin/editions/:id/email', emailPage);
-  app.get<Params>('/admin/editions/:id/email/preview', async (req, reply) => {
-    const preview = await sends.emailPreview(db, req.actor, pathId(req.params.id), site);
-    // The email's own inline styles need this one page to allow them; it runs no script.
-    return reply
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'")
-      .type('text/html; charset=utf-8')
-      .send(preview.html);
-  });
-  app.post<Params>('/admin/editions/:id/email/test', async (req, reply) => {
-    const to = await sends.sendTest(db, req.actor, pathId(req.params.id), ctx.mailer, site);
-    return emailPage(req, reply, { notice: `A test has been sent to ${to}` });
-  });
-  app.post<Params>('/admin/editions/:id/email/send', async (req, reply) => {
-    const body = (req.body ?? {}) as Body;
-    try {
-      const send = await sends.createSend(db, req.actor, pathId(req.params.id), {
-        list: Number(body.list) || body.list,
-        segment: { roles: asList(body.roles), organisations: asList(body.organisations) },
-        scheduledAt: body.scheduledAt || null,
-      });
-      return reply.redirect(paths.adminSend(send.id), 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return emailPage(req, reply.code(400), { values: body, errors: formErrors(err.issues) });
-    }
-  });
+  emailPages(app, ctx);
 
   app.get<Params>('/admin/sends/:id', async (req, reply) => {
     const id = pathId(req.params.id);
@@ -172,7 +124,7 @@ export function mailingAdminRoutes(app: FastifyInstance, ctx: AppContext): void 
       status: q.status ?? '',
       page,
       live,
-      edition: (await editionForEditor(db, req.actor, p.send.editionId)).edition,
+      edition: await emailEditionSummary(db, req.actor, p.send.editionId),
     });
   });
   app.get<Params>('/admin/sends/:id/progress.json', async (req) => {

@@ -8,8 +8,7 @@ import { paths } from '../../platform/http/paths.js';
 import { sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service.js';
 import { authorise } from '../../policy.js';
-import { editionForEditor } from '../bulletin/service.js';
-import { bulletinSettings } from '../bulletin/public.js';
+import { emailEditionForEditor, emailEditionSummary } from '../bulletin/read-model.js';
 import { personForAuth } from '../directory/service.js';
 import { personalise, renderEmailEdition } from './email.js';
 import { dateTimeField, idField, requiredText } from '../../platform/validation.js';
@@ -49,7 +48,7 @@ export interface SendPlan {
 export async function planSend(db: Db, actor: Actor, editionId: number, input: SendInput): Promise<SendPlan> {
   authorise(actor, 'mailing.send');
   const v = parseOrThrow(sendInput, input);
-  const { edition } = await editionForEditor(db, actor, editionId);
+  const edition = await emailEditionSummary(db, actor, editionId);
   if (edition.status !== 'published' && edition.status !== 'scheduled') {
     throw new ValidationError([
       { field: 'edition', message: 'Publish or schedule the edition before sending it: the email links to its web page' },
@@ -203,11 +202,8 @@ export async function deliveriesCsv(db: Db, actor: Actor, sendId: number): Promi
 
 /** The email edition as a recipient would see it, personalised for the signed-in editor. */
 export async function emailPreview(db: Db, actor: Actor, editionId: number, opts: { baseUrl: string; networkName: string }) {
-  const tree = await editionForEditor(db, actor, editionId);
-  const rendered = await renderEmailEdition(tree, await bulletinSettings(db), {
-    ...opts,
-    webUrl: `${opts.baseUrl}${paths.viewInBrowser(tree.edition.slug)}`,
-  });
+  const source = await emailEditionForEditor(db, actor, editionId);
+  const rendered = await renderEmailEdition(source, { ...opts, webUrl: `${opts.baseUrl}${paths.viewInBrowser(source.slug)}` });
   const me = actor.id != null && actor.kind === 'person' ? await personForAuth(db, actor.id) : undefined;
   return {
     subject: rendered.subject,

@@ -26,6 +26,13 @@ export interface OpenOptions {
   poolSize?: number;
   /** Skip the data-dir lock (only for a copy no server can hold, as the tests make). */
   skipLock?: boolean;
+  /** Called with the SQL text of every query Drizzle sends (tests count queries per page with it). */
+  onQuery?: (statement: string) => void;
+}
+
+function logger(opts: OpenOptions): { logger?: { logQuery(query: string): void } } {
+  const onQuery = opts.onQuery;
+  return onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {};
 }
 
 /** Opens PGlite in the data dir, or a pool to the PostgreSQL server when a URL is given. */
@@ -46,7 +53,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   pool.on('error', () => {
     /* an idle client lost its connection; the pool replaces it */
   });
-  const db = drizzlePg(pool) as unknown as Db;
+  const db = drizzlePg(pool, logger(opts)) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -64,7 +71,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   if (!opts.skipLock) lock = acquireDataDirLock(opts.dataDir);
   try {
     const client = await createPglite(dir);
-    const db = drizzlePglite(client) as unknown as Db;
+    const db = drizzlePglite(client, logger(opts)) as unknown as Db;
     return {
       db,
       kind: 'pglite',
