@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import {
   confirmTokens,
@@ -19,18 +19,18 @@ export type Subscriber = typeof subscribers.$inferSelect;
 /** A send row. */
 export type Send = typeof sends.$inferSelect;
 
-/** Every list with its count of active subscribers. */
+/** Every list with its counts of active subscribers and of requests waiting for approval, in one query. */
 export async function listsWithCounts(db: Db) {
-  const lists = await db.select().from(mailingLists).orderBy(asc(mailingLists.name));
-  const counts = await db
-    .select({ listId: subscriptions.listId, status: subscriptions.status, n: count() })
-    .from(subscriptions)
-    .groupBy(subscriptions.listId, subscriptions.status);
-  return lists.map((l) => ({
-    ...l,
-    active: counts.find((c) => c.listId === l.id && c.status === 'active')?.n ?? 0,
-    waiting: counts.find((c) => c.listId === l.id && c.status === 'awaiting_approval')?.n ?? 0,
-  }));
+  return db
+    .select({
+      ...getTableColumns(mailingLists),
+      active: sql<number>`(count(*) FILTER (WHERE ${subscriptions.status} = 'active'))::int`.mapWith(Number),
+      waiting: sql<number>`(count(*) FILTER (WHERE ${subscriptions.status} = 'awaiting_approval'))::int`.mapWith(Number),
+    })
+    .from(mailingLists)
+    .leftJoin(subscriptions, eq(subscriptions.listId, mailingLists.id))
+    .groupBy(mailingLists.id)
+    .orderBy(asc(mailingLists.name));
 }
 
 /** A list by id. */
