@@ -8,8 +8,7 @@ import { openDatabase } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { systemActor } from '../src/platform/actor.js';
 import { loadDemoIfEmpty } from '../src/modules/demo/seed.js';
-import { editionTreeForSend } from '../src/modules/bulletin/service.js';
-import { bulletinSettings } from '../src/modules/bulletin/public.js';
+import { emailEdition } from '../src/modules/bulletin/read-model.js';
 import { createApiToken } from '../src/modules/auth/service.js';
 import { upsertSubscribers } from '../src/modules/mailing/subscriptions.js';
 import { personalise, renderEmailEdition } from '../src/modules/mailing/email.js';
@@ -39,8 +38,7 @@ async function prepare(recipients: number) {
   const { token } = await createApiToken(database.db, editor, { name: 'bench', role: 'editor' });
   const edition = (await import('../src/modules/bulletin/repo.js')).getEditionBySlug(database.db, 'regional-update-may-2022');
   const e = (await edition)!;
-  const tree = await editionTreeForSend(database.db, e.id);
-  const rendered = await renderEmailEdition(tree, await bulletinSettings(database.db), {
+  const rendered = await renderEmailEdition(await emailEdition(database.db, e.id), {
     baseUrl: 'http://localhost:3000',
     networkName: 'Bench',
     webUrl: 'http://localhost:3000/updates/x',

@@ -71,12 +71,18 @@ export function mailingApi(app: FastifyInstance, { db }: AppContext): void {
     method: 'POST',
     url: '/editions/:id/sends',
     tag: 'mailing',
-    summary: 'Send an edition to a list (optionally a segment, optionally at a time)',
+    summary: 'Send an edition to a list (optionally a segment, optionally at a time); never twice to anyone unless asked',
     status: 201,
     body: z.object({
       list: z.string(),
       segment: z.object({ roles: z.array(z.string()).optional(), organisations: z.array(z.string()).optional() }).optional(),
       scheduledAt: z.string().optional(),
+      repeat: z
+        .enum(sends.REPEAT_CHOICES)
+        .optional()
+        .describe(
+          'Needed when some recipients already have the edition (through any list or segment): "missing" sends only to the others, "everyone" again to all; without it such a send is refused (422)',
+        ),
     }),
     response: z.object({ id: z.number() }),
     handler: async ({ body, params, req }) => ({ id: (await sends.createSend(db, req.actor, idOf(params), body)).id }),

@@ -1,9 +1,7 @@
 import type Mjml from 'mjml';
 import { escapeHtml } from '../../platform/http/escape.js';
 import { markdownToText, renderMarkdownPlain } from '../../platform/text/markdown.js';
-import type { EditionTree } from '../bulletin/repo.js';
-import { presentEdition } from '../bulletin/present.js';
-import type { BulletinSettings } from '../bulletin/public.js';
+import type { EmailEdition } from '../bulletin/read-model.js';
 
 /** Placeholders filled in per recipient; they survive MJML and contain nothing HTML would change. */
 export const PLACEHOLDER = { name: '%%BATON_NAME%%', unsubscribe: '%%BATON_UNSUBSCRIBE%%' } as const;
@@ -28,13 +26,15 @@ function textWithLinks(md: string): string {
   return markdownToText(md.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '$1 ($2)'));
 }
 
-/** Renders an edition as an email (MJML for Outlook and Gmail, plus a plain-text part) from the same content as the web page. */
+/**
+ * Renders an edition as an email (MJML for Outlook and Gmail, plus a plain-text part) from the same content as the web
+ * page: the bulletin's email read model, whose Markdown is rendered here once for HTML (the web presenter is not run).
+ */
 export async function renderEmailEdition(
-  tree: EditionTree,
-  settings: BulletinSettings,
+  e: EmailEdition,
   opts: { baseUrl: string; networkName: string; webUrl: string },
 ): Promise<RenderedEdition> {
-  const e = presentEdition(tree);
+  const settings = e.settings;
   const esc = escapeHtml;
   const mdHtml = (md: string) => renderMarkdownPlain(md).replace(/<a href=/g, '<a style="color:#1d70b8;" href=');
   const intro = e.hasIntro

@@ -138,7 +138,7 @@ describe('sending an edition', () => {
         })
       ).statusCode,
     ).toBe(404);
-    const again = await sends.createSend(database.db, editor, id, { list: 'Regional Update' });
+    const again = await sends.createSend(database.db, editor, id, { list: 'Regional Update', repeat: 'everyone' });
     const w2 = worker();
     await runUntilSettled(w2, again.id);
     await w2.stop();
@@ -183,7 +183,7 @@ describe('sending an edition', () => {
     await w.stop();
     expect(done).toMatchObject({ status: 'done', sent: 8 });
     await expect(sends.controlSend(database.db, editor, send.id, 'resume')).rejects.toThrow();
-    const other = await sends.createSend(database.db, editor, id, { list: 'Regional Update' });
+    const other = await sends.createSend(database.db, editor, id, { list: 'Regional Update', repeat: 'everyone' });
     await sends.controlSend(database.db, editor, other.id, 'cancel');
     const w2 = worker();
     await w2.tick();
@@ -353,7 +353,9 @@ describe('the editors’ sending pages', () => {
     expect((await ed.get(`${sent.headers.location}/deliveries.csv`)).body.split('\n')[0]).toBe(
       '\uFEFFemail,name,status,attempts,sent_at,last_error',
     );
-    expect((await ed.post(`/admin/editions/${id}/email/test`)).body).toContain('A test has been sent to ed@example.org');
+    const test = await ed.post(`/admin/editions/${id}/email/test`);
+    expect(test.statusCode).toBe(303);
+    expect((await ed.get(String(test.headers.location))).body).toContain('A test has been sent to ed@example.org');
     expect((await ed.get(`/admin/editions/${id}/email/preview`)).body).toContain('Dear ed,');
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import {
   confirmTokens,
@@ -19,18 +19,18 @@ export type Subscriber = typeof subscribers.$inferSelect;
 /** A send row. */
 export type Send = typeof sends.$inferSelect;
 
-/** Every list with its count of active subscribers. */
+/** Every list with its counts of active subscribers and of requests waiting for approval, in one query. */
 export async function listsWithCounts(db: Db) {
-  const lists = await db.select().from(mailingLists).orderBy(asc(mailingLists.name));
-  const counts = await db
-    .select({ listId: subscriptions.listId, status: subscriptions.status, n: count() })
-    .from(subscriptions)
-    .groupBy(subscriptions.listId, subscriptions.status);
-  return lists.map((l) => ({
-    ...l,
-    active: counts.find((c) => c.listId === l.id && c.status === 'active')?.n ?? 0,
-    waiting: counts.find((c) => c.listId === l.id && c.status === 'awaiting_approval')?.n ?? 0,
-  }));
+  return db
+    .select({
+      ...getTableColumns(mailingLists),
+      active: sql<number>`(count(*) FILTER (WHERE ${subscriptions.status} = 'active'))::int`.mapWith(Number),
+      waiting: sql<number>`(count(*) FILTER (WHERE ${subscriptions.status} = 'awaiting_approval'))::int`.mapWith(Number),
+    })
+    .from(mailingLists)
+    .leftJoin(subscriptions, eq(subscriptions.listId, mailingLists.id))
+    .groupBy(mailingLists.id)
+    .orderBy(asc(mailingLists.name));
 }
 
 /** A list by id. */
@@ -199,16 +199,49 @@ export async function moveSend(db: Db, id: number, from: Send['status'][], value
   return rows.length > 0;
 }
 
+/** The subscriber (in the outer query) has this edition from another send: sent, or still on its way. */
+function hasEdition(editionId: number, exceptSendId = 0): SQL {
+  return sql`EXISTS (SELECT 1 FROM deliveries had JOIN sends had_send ON had_send.id = had.send_id
+    WHERE had_send.edition_id = ${editionId} AND had_send.id <> ${exceptSendId} AND had.subscriber_id = subscribers.id
+      AND had.status IN ('pending', 'sending', 'sent'))`;
+}
+
 /** Writes one delivery row per recipient of the send's list and segment, in one statement; returns how many. */
 export async function resolveRecipients(db: Db, send: Send): Promise<number> {
   const where = segmentWhere(send.listId, send.segment);
+  // Sends of one edition resolve one at a time, so "only those who have not had it" sees every earlier send's rows.
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('mailing.edition'), ${send.editionId})`);
   const rows = (await db.execute(sql`
     INSERT INTO deliveries (send_id, subscriber_id, email, name)
     SELECT ${send.id}, subscribers.id, subscribers.email, subscribers.name
     FROM subscriptions JOIN subscribers ON subscribers.id = subscriptions.subscriber_id
-    WHERE ${where} AND NOT subscribers.bouncing
+    WHERE ${where} AND NOT subscribers.bouncing ${send.onlyNew ? sql`AND NOT ${hasEdition(send.editionId, send.id)}` : sql``}
     ON CONFLICT (send_id, subscriber_id) DO NOTHING`)) as unknown as { rowCount?: number; affectedRows?: number };
   return rows.rowCount ?? rows.affectedRows ?? 0;
+}
+
+/**
+ * Who a send of an edition to a list (and segment) would reach, and how many of them already have the edition: from
+ * another send's deliveries, or as a recipient of a send of it that is queued and not yet resolved. Two queries.
+ */
+export async function audience(db: Db, editionId: number, listId: number, segment: Segment): Promise<{ recipients: number; alreadyHad: number }> {
+  const waiting = await db
+    .select({ listId: sends.listId, segment: sends.segment })
+    .from(sends)
+    .where(and(eq(sends.editionId, editionId), isNull(sends.startedAt), inArray(sends.status, ['queued', 'paused'])));
+  const inWaiting = waiting.map(
+    (w) => sql`subscribers.id IN (SELECT subscriptions.subscriber_id FROM subscriptions JOIN subscribers ON subscribers.id = subscriptions.subscriber_id
+      WHERE ${segmentWhere(w.listId, w.segment)} AND NOT subscribers.bouncing)`,
+  );
+  const had = sql.join([hasEdition(editionId), ...inWaiting], sql` OR `);
+  const result = (await db.execute(sql`
+    SELECT count(*)::int AS recipients, (count(*) FILTER (WHERE ${had}))::int AS already
+    FROM subscriptions JOIN subscribers ON subscribers.id = subscriptions.subscriber_id
+    WHERE ${segmentWhere(listId, segment)} AND NOT subscribers.bouncing`)) as unknown as {
+    rows: Array<{ recipients: number; already: number }>;
+  };
+  const row = result.rows[0]!;
+  return { recipients: Number(row.recipients), alreadyHad: Number(row.already) };
 }
 
 /** Counts of a send's deliveries by status. */

@@ -41,16 +41,16 @@ export function mailingPublicRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get(paths.subscribeCheck, async (_req, reply) => reply.page('mailing/views/subscribe-check.njk'));
 
   // A GET shows a button only: mail scanners open links, and must not confirm.
-  app.get<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
+  app.get<{ Params: { token: string } }>(paths.subscribeConfirm.pattern, async (req, reply) => {
     const list = await subs.confirmationFor(db, req.params.token);
     return reply.header('Referrer-Policy', 'no-referrer').page('mailing/views/confirm.njk', { list, token: req.params.token });
   });
-  app.post<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
+  app.post<{ Params: { token: string } }>(paths.subscribeConfirm.pattern, async (req, reply) => {
     const result = await subs.confirmJoin(db, req.params.token);
     return reply.code(result ? 200 : 400).page('mailing/views/confirmed.njk', { result });
   });
 
-  app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
+  app.get<{ Params: { token: string } }>(paths.unsubscribe.pattern, async (req, reply) => {
     const target = await subs.unsubscribeTarget(db, secret, req.params.token);
     return reply
       .code(target ? 200 : 404)
@@ -58,7 +58,7 @@ export function mailingPublicRoutes(app: FastifyInstance, ctx: AppContext): void
       .page('mailing/views/unsubscribe.njk', { target, token: req.params.token });
   });
   // RFC 8058: a POST with List-Unsubscribe=One-Click unsubscribes at once, with no sign-in, form token or confirmation.
-  app.post<{ Params: { token: string } }>('/unsubscribe/:token', { config: { csrf: false } }, async (req, reply) => {
+  app.post<{ Params: { token: string } }>(paths.unsubscribe.pattern, { config: { csrf: false } }, async (req, reply) => {
     const oneClick = (req.body as Body | undefined)?.['List-Unsubscribe'] === 'One-Click';
     const ok = await subs.unsubscribe(db, secret, req.params.token, oneClick ? 'one-click' : 'unsubscribe-page');
     if (oneClick)

@@ -77,6 +77,8 @@ export const sends = pgTable('sends', {
   total: integer('total').notNull().default(0),
   consecutiveErrors: integer('consecutive_errors').notNull().default(0),
   pauseReason: text('pause_reason'),
+  /** Leave out everyone who already has this edition from another send (the editor's default when sending again). */
+  onlyNew: boolean('only_new').notNull().default(false),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   startedAt: timestamp('started_at', { withTimezone: true }),

@@ -5,8 +5,7 @@ import { GroupCommit, Slots } from '../../platform/jobs/group-commit.js';
 import type { WorkerLease } from '../../platform/jobs/lease.js';
 import { JobQueue, type Job, type JobRegistry, type WorkContext, type WorkOutcome } from '../../platform/jobs/scheduler.js';
 import { paths } from '../../platform/http/paths.js';
-import { editionTreeForSend } from '../bulletin/service.js';
-import { bulletinSettings } from '../bulletin/public.js';
+import { emailEdition } from '../bulletin/read-model.js';
 import { personalise, renderEmailEdition, type RenderedEdition } from './email.js';
 import * as repo from './repo.js';
 import * as claims from './claims.js';
@@ -187,11 +186,11 @@ export class SendWorker {
   private async render(send: repo.Send): Promise<{ edition: RenderedEdition; raw: RawTemplate }> {
     let r = this.rendered.get(send.id);
     if (!r) {
-      const tree = await editionTreeForSend(this.opts.db, send.editionId);
-      const edition = await renderEmailEdition(tree, await bulletinSettings(this.opts.db), {
+      const source = await emailEdition(this.opts.db, send.editionId);
+      const edition = await renderEmailEdition(source, {
         baseUrl: this.opts.baseUrl,
         networkName: this.opts.networkName,
-        webUrl: `${this.opts.baseUrl}${paths.viewInBrowser(tree.edition.slug)}`,
+        webUrl: `${this.opts.baseUrl}${paths.viewInBrowser(source.slug)}`,
       });
       const listName = (await repo.getList(this.opts.db, send.listId))?.name ?? 'Regional Update';
       const raw = buildRawTemplate(edition, {

@@ -8,27 +8,47 @@ import { paths } from '../../platform/http/paths.js';
 import { sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service.js';
 import { authorise } from '../../policy.js';
-import { editionForEditor } from '../bulletin/service.js';
-import { bulletinSettings } from '../bulletin/public.js';
+import { emailEditionForEditor, emailEditionSummary } from '../bulletin/read-model.js';
 import { personForAuth } from '../directory/service.js';
 import { personalise, renderEmailEdition } from './email.js';
 import { dateTimeField, idField, requiredText } from '../../platform/validation.js';
 import * as repo from './repo.js';
 import { enqueueSend } from './jobs.js';
 
-const sendInput = z.object({
+/** What "send again" may do when some of the recipients already have the edition. */
+export const REPEAT_CHOICES = ['missing', 'everyone'] as const;
+
+/** A send: the list, an optional segment of it and time, and (when sending again) who it goes to. */
+export const sendInput = z.object({
   list: z.union([idField('Choose a list'), requiredText(100, 'Choose a list')], { error: 'Choose a list' }),
   segment: z
     .object({ roles: z.array(requiredText(100)).max(20).optional(), organisations: z.array(requiredText(200)).max(200).optional() })
     .default({}),
   scheduledAt: dateTimeField('Enter a date and time').optional().nullable(),
+  /** "missing": only those who have not had the edition; "everyone": again to all of them. Needed only when sending again. */
+  repeat: z.enum(REPEAT_CHOICES, { error: 'Choose who to send it to' }).optional(),
 });
+/** A send as callers give it (form, API, CLI). */
+export type SendInput = z.input<typeof sendInput>;
 
-/** Queues an edition to a list (or a segment of it), now or at a time: its job starts it then (see sender.ts). */
-export async function createSend(db: Db, actor: Actor, editionId: number, input: unknown): Promise<repo.Send> {
+/** What a send would do, for the confirm step: the edition, the list, how many people, and how many already have it. */
+export interface SendPlan {
+  edition: { id: number; title: string };
+  list: repo.MailingList;
+  segment: { roles?: string[]; organisations?: string[] };
+  scheduledAt: Date | null;
+  repeat: (typeof REPEAT_CHOICES)[number] | undefined;
+  /** Everyone the list (and segment) would reach now. */
+  recipients: number;
+  /** Of those, how many have the edition already from another send (of any list or segment), or are due it. */
+  alreadyHad: number;
+}
+
+/** Checks a send without making it: the confirm step shows this, and createSend refuses on the same checks. */
+export async function planSend(db: Db, actor: Actor, editionId: number, input: SendInput): Promise<SendPlan> {
   authorise(actor, 'mailing.send');
   const v = parseOrThrow(sendInput, input);
-  const { edition } = await editionForEditor(db, actor, editionId);
+  const edition = await emailEditionSummary(db, actor, editionId);
   if (edition.status !== 'published' && edition.status !== 'scheduled') {
     throw new ValidationError([
       { field: 'edition', message: 'Publish or schedule the edition before sending it: the email links to its web page' },
@@ -38,21 +58,56 @@ export async function createSend(db: Db, actor: Actor, editionId: number, input:
   if (!list) throw new ValidationError([{ field: 'list', message: `No mailing list ${v.list}` }]);
   if (v.scheduledAt && v.scheduledAt.getTime() < Date.now() - 60_000)
     throw new ValidationError([{ field: 'scheduledAt', message: 'Choose a time in the future' }]);
+  const segment = {
+    ...(v.segment.roles?.length ? { roles: v.segment.roles } : {}),
+    ...(v.segment.organisations?.length ? { organisations: v.segment.organisations } : {}),
+  };
+  const { recipients, alreadyHad } = await repo.audience(db, editionId, list.id, segment);
+  return {
+    edition: { id: edition.id, title: edition.title },
+    list,
+    segment,
+    scheduledAt: v.scheduledAt ?? null,
+    repeat: v.repeat,
+    recipients,
+    alreadyHad,
+  };
+}
+
+/**
+ * Queues an edition to a list (or a segment of it), now or at a time: its job starts it then (see sender.ts). When some
+ * of its recipients already have the edition (through this list or another), it is refused unless `repeat` says
+ * whether to send only to the others or again to everyone.
+ */
+export async function createSend(db: Db, actor: Actor, editionId: number, input: SendInput): Promise<repo.Send> {
+  const plan = await planSend(db, actor, editionId, input);
+  const { edition, list, scheduledAt } = plan;
+  if (plan.alreadyHad > 0 && !plan.repeat) {
+    throw new ValidationError([
+      {
+        field: 'repeat',
+        message: `${plan.alreadyHad} of the ${plan.recipients} people on ${list.name} have already been sent ${edition.title}: choose to send only to those who have not had it, or again to everyone`,
+      },
+    ]);
+  }
+  const onlyNew = plan.repeat !== 'everyone';
   return inTransaction(db, async (tx) => {
     const send = await repo.insertSend(tx, {
       editionId,
       listId: list.id,
-      segment: v.segment,
-      scheduledAt: v.scheduledAt ?? null,
+      segment: plan.segment,
+      scheduledAt,
+      onlyNew,
       createdBy: actor.label,
     });
-    await enqueueSend(tx, send.id, v.scheduledAt ?? new Date());
+    await enqueueSend(tx, send.id, scheduledAt ?? new Date());
+    const who = plan.alreadyHad ? (onlyNew ? ', only to those who have not had it' : ', again to everyone') : '';
     await recordAudit(tx, actor, {
       action: 'send.create',
       entityType: 'send',
       entityId: send.id,
-      summary: `${v.scheduledAt ? `Scheduled for ${v.scheduledAt.toISOString()}` : 'Queued'}: ${edition.title} to ${list.name}`,
-      data: v.segment,
+      summary: `${scheduledAt ? `Scheduled for ${scheduledAt.toISOString()}` : 'Queued'}: ${edition.title} to ${list.name}${who}`,
+      data: { ...plan.segment, onlyNew },
     });
     return send;
   });
@@ -147,11 +202,8 @@ export async function deliveriesCsv(db: Db, actor: Actor, sendId: number): Promi
 
 /** The email edition as a recipient would see it, personalised for the signed-in editor. */
 export async function emailPreview(db: Db, actor: Actor, editionId: number, opts: { baseUrl: string; networkName: string }) {
-  const tree = await editionForEditor(db, actor, editionId);
-  const rendered = await renderEmailEdition(tree, await bulletinSettings(db), {
-    ...opts,
-    webUrl: `${opts.baseUrl}${paths.viewInBrowser(tree.edition.slug)}`,
-  });
+  const source = await emailEditionForEditor(db, actor, editionId);
+  const rendered = await renderEmailEdition(source, { ...opts, webUrl: `${opts.baseUrl}${paths.viewInBrowser(source.slug)}` });
   const me = actor.id != null && actor.kind === 'person' ? await personForAuth(db, actor.id) : undefined;
   return {
     subject: rendered.subject,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
-import { ValidationError, parseOrThrow, type FieldIssue } from '../../platform/errors.js';
+import { NotFoundError, ValidationError, parseOrThrow, type FieldIssue } from '../../platform/errors.js';
+import { CsvExport } from '../../platform/csv.js';
+import type { SubscriptionStatus } from './schema.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderSimpleEmail } from '../../platform/mail/render.js';
@@ -25,18 +27,20 @@ export const subscriberInput = z.object({
   organisation: optional200,
 });
 
+/** A new mailing list: its name, what the join page says about it, and who may join. */
+export const listInput = z.object({
+  name: requiredLine(100, 'Enter a name'),
+  description: optional200,
+  public: z.boolean().default(true),
+  requiresApproval: z.boolean().default(false),
+});
+/** A new list as callers give it. */
+export type ListInput = z.input<typeof listInput>;
+
 /** Creates a mailing list. */
-export async function createList(db: Db, actor: Actor, input: unknown): Promise<repo.MailingList> {
+export async function createList(db: Db, actor: Actor, input: ListInput): Promise<repo.MailingList> {
   authorise(actor, 'mailing.manage');
-  const v = parseOrThrow(
-    z.object({
-      name: requiredLine(100, 'Enter a name'),
-      description: optional200,
-      public: z.boolean().default(true),
-      requiresApproval: z.boolean().default(false),
-    }),
-    input,
-  );
+  const v = parseOrThrow(listInput, input);
   if (await repo.findList(db, v.name)) throw new ValidationError([{ field: 'name', message: `A list called ${v.name} already exists` }]);
   return inTransaction(db, async (tx) => {
     const list = await repo.insertList(tx, v);
@@ -122,6 +126,43 @@ export async function confirmJoin(
     await repo.recordConsent(tx, { subscriberId: row.subscriberId, listId: list.id, action: 'confirm', source: 'confirm-link' });
     return { list, status };
   });
+}
+
+/** A list for its editors' page (404 if there is none). */
+export async function listForEditor(db: Db, actor: Actor, id: number): Promise<repo.MailingList> {
+  authorise(actor, 'mailing.manage');
+  const list = await repo.getList(db, id);
+  if (!list) throw new NotFoundError('Mailing list');
+  return list;
+}
+
+/** A page of a list's subscribers in one status (searched), and the requests waiting for approval. */
+export async function listMembers(
+  db: Db,
+  actor: Actor,
+  listId: number,
+  opts: { status: SubscriptionStatus; q?: string; limit: number; offset: number },
+) {
+  authorise(actor, 'mailing.manage');
+  const [subscribers, waiting] = await Promise.all([
+    repo.listSubscribers(db, listId, opts),
+    repo.listSubscribers(db, listId, { status: 'awaiting_approval', limit: 200, offset: 0 }),
+  ]);
+  return { subscribers, waiting: waiting.rows };
+}
+
+/** Every subscriber of a list in every status as CSV, read a page at a time. */
+export async function subscribersCsv(db: Db, actor: Actor, listId: number): Promise<CsvExport> {
+  authorise(actor, 'mailing.manage');
+  const csv = new CsvExport(['email', 'name', 'role', 'organisation', 'status', 'since', 'bouncing']);
+  for (const status of ['active', 'awaiting_approval', 'unconfirmed', 'unsubscribed'] as const) {
+    for (let offset = 0; ; offset += 5000) {
+      const page = await repo.listSubscribers(db, listId, { status, limit: 5000, offset });
+      csv.add(page.rows.map((r) => [r.email, r.name, r.role, r.organisation, r.status, r.since, r.bouncing]));
+      if (page.rows.length < 5000) break;
+    }
+  }
+  return csv;
 }
 
 /** Approves or declines a confirmed request to join a list that needs approval. */

@@ -83,6 +83,14 @@ export const paths = {
   adminSend: route('/admin/sends/:id'),
   adminSendAction: route('/admin/sends/:id/:action'),
   adminSendExport: route('/admin/sends/:id/deliveries.csv'),
+  // mailing (h/mailing)
+  adminEditionEmailTest: route('/admin/editions/:id/email/test'),
+  adminEditionEmailConfirm: route('/admin/editions/:id/email/confirm'),
+  adminEditionEmailSend: route('/admin/editions/:id/email/send'),
+  adminSendProgress: route('/admin/sends/:id/progress.json'),
+  adminSendPause: route('/admin/sends/:id/pause'),
+  adminSendResume: route('/admin/sends/:id/resume'),
+  adminSendCancel: route('/admin/sends/:id/cancel'),
   api: '/api/v1',
   openapi: '/api/openapi.json',
 } as const;
