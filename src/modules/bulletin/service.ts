@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { bumpContentVersion } from '../../platform/db/settings.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
@@ -63,7 +64,7 @@ export interface ImportFields {
 }
 
 /** Creates an edition with its introduction and sections; returns its id and slug. */
-export async function createEdition(db: Db, actor: Actor, input: unknown, extra: ImportFields = {}): Promise<{ id: number; slug: string }> {
+export async function createEdition(db: Db, actor: Actor, input: z.input<typeof editionInput>, extra: ImportFields = {}): Promise<{ id: number; slug: string }> {
   authorise(actor, 'bulletin.edit');
   if (extra.publish) authorise(actor, 'bulletin.publish');
   const v: EditionInput = parseOrThrow(editionInput, input);
@@ -105,7 +106,7 @@ async function writeSections(tx: Db, editionId: number, sections: EditionInput['
 }
 
 /** Changes an edition's title, month or introduction; `sections`, if given, replaces all sections. */
-export async function updateEdition(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.Edition> {
+export async function updateEdition(db: Db, actor: Actor, id: number, input: z.input<typeof editionPatch>): Promise<repo.Edition> {
   authorise(actor, 'bulletin.edit');
   const v = parseOrThrow(editionPatch, input);
   return inTransaction(db, async (tx) => {
@@ -154,7 +155,7 @@ export async function editionsForEditor(db: Db, actor: Actor) {
 type Transition = 'review' | 'publish' | 'unpublish' | 'draft';
 
 /** Moves an edition through the workflow: draft → ready for review → scheduled → published, and back. */
-export async function transition(db: Db, actor: Actor, id: number, to: Transition | { schedule: unknown }): Promise<repo.Edition> {
+export async function transition(db: Db, actor: Actor, id: number, to: Transition | { schedule: z.input<typeof scheduleInput> }): Promise<repo.Edition> {
   const publishing = to === 'publish' || to === 'unpublish' || typeof to === 'object';
   authorise(actor, publishing ? 'bulletin.publish' : 'bulletin.edit');
   const publishAt = typeof to === 'object' ? parseOrThrow(scheduleInput, to.schedule).publishAt : undefined;
@@ -212,9 +213,11 @@ export async function deleteEdition(db: Db, actor: Actor, id: number): Promise<v
   });
 }
 
+const previousInput = editionInput.pick({ title: true, month: true });
+
 /** Starts a new edition carrying over the standing sections (and their items) of the latest earlier edition. */
-export async function startFromPrevious(db: Db, actor: Actor, input: unknown): Promise<{ id: number; slug: string }> {
-  const v = parseOrThrow(editionInput.pick({ title: true, month: true }), input);
+export async function startFromPrevious(db: Db, actor: Actor, input: z.input<typeof previousInput>): Promise<{ id: number; slug: string }> {
+  const v = parseOrThrow(previousInput, input);
   const previous = await repo.latestEditionBefore(db, `${v.month}-01`);
   const sections = previous
     ? (await repo.loadTree(db, previous)).sections
