@@ -5,7 +5,7 @@ import { formErrors, pageNumber } from '../../../platform/http/forms.js';
 import { PageCache } from '../../../platform/http/page-cache.js';
 import { redirectDone, takeNotice, type PageRequest } from '../../../platform/http/page.js';
 import { paths } from '../../../platform/http/paths.js';
-import { can } from '../../../policy.js';
+import { authorise, can } from '../../../policy.js';
 import { atomFeed } from '../feed.js';
 import { presentEdition } from '../present.js';
 import * as pub from '../public.js';
@@ -58,6 +58,7 @@ export function updatePages(app: FastifyInstance, { db, config }: AppContext): v
   app.post(paths.updateComments.pattern, async (request, reply) => {
     const req = request as PageRequest;
     const slug = req.params.slug!;
+    authorise(req.actor, 'comment.create');
     try {
       await pub.addComment(db, req.actor, slug, parseOrThrow(commentInput, req.body ?? {}));
     } catch (err) {
