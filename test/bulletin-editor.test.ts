@@ -167,6 +167,11 @@ describe('the edition editor', () => {
     await ed.post(`/admin/editions/${id}/sections`, { heading: 'Dates', standing: 'yes' });
     const dates = (await tree(id)).sections.at(-1)!;
     expect([dates.heading, dates.standing]).toEqual(['Dates', true]);
+    // Saving the section with the box unticked makes it not standing.
+    expect((await follow(await ed.post(`/admin/sections/${dates.id}/update`, { heading: 'Dates ahead' }))).body).toContain(
+      'Saved the section &#39;Dates ahead&#39;',
+    );
+    expect((await tree(id)).sections.at(-1)).toMatchObject({ heading: 'Dates ahead', standing: false });
   });
 });
 
@@ -187,5 +192,34 @@ describe('bulletin settings', () => {
     const page = await admin.get(String(ok.headers.location));
     expect(page.body).toContain('Saved the bulletin settings');
     expect(page.body).toContain('team@example.org');
+  });
+});
+
+describe('starting an edition', () => {
+  it('refuses a second edition for a month, naming the one there', async () => {
+    await edition();
+    const res = await ed.post('/admin/editions', { title: 'Another May', month: '2026-05' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('There is already an edition for May 2026 (Regional Update – May 2026)');
+    const other = await bulletin.createEdition(database.db, system, { title: 'June', month: '2026-06' });
+    const moved = await ed.post(`/admin/editions/${other.id}/details`, { title: 'June', month: '2026-05' });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.body).toContain('There is already an edition for May 2026');
+  });
+
+  it('copies last month’s standing headings and says so, including when there were none', async () => {
+    const none = await ed.post('/admin/editions', { title: 'First ever', month: '2026-01', fromPrevious: '1' });
+    expect((await follow(none)).body).toContain('There was no earlier edition, so there were no standing sections to copy');
+    const noStanding = await ed.post('/admin/editions', { title: 'February', month: '2026-02', fromPrevious: '1' });
+    expect((await follow(noStanding)).body).toContain('First ever had no standing sections, so there were none to copy');
+    await bulletin.createEdition(database.db, system, {
+      title: 'March',
+      month: '2026-03',
+      sections: [{ heading: 'Key dates', standing: true, body: 'old news' }, { heading: 'One-off', body: 'x' }],
+    });
+    const copied = await ed.post('/admin/editions', { title: 'April', month: '2026-04', fromPrevious: '1' });
+    expect((await follow(copied)).body).toContain('Created April with 1 standing section from March (headings only): Key dates');
+    const id = Number(/(\d+)$/.exec(String(copied.headers.location))![1]);
+    expect((await tree(id)).sections.map((s) => [s.heading, s.items.length])).toEqual([['Key dates', 0]]);
   });
 });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { bumpContentVersion } from '../../platform/db/settings.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
@@ -213,18 +213,52 @@ export async function deleteEdition(db: Db, actor: Actor, id: number): Promise<v
   });
 }
 
-const previousInput = editionInput.pick({ title: true, month: true });
+const previousInput = editionInput.pick({ title: true, month: true }).extend({ withItems: z.boolean().default(false) });
 
-/** Starts a new edition carrying over the standing sections (and their items) of the latest earlier edition. */
-export async function startFromPrevious(db: Db, actor: Actor, input: z.input<typeof previousInput>): Promise<{ id: number; slug: string }> {
-  const v = parseOrThrow(previousInput, input);
+/** What starting from last month did: the edition made, and the standing sections copied from which edition. */
+export interface Started {
+  id: number;
+  slug: string;
+  /** The edition the standing sections came from (none when there was no earlier edition). */
+  from?: { title: string };
+  copied: string[];
+  items: number;
+}
+
+/** Starts a new edition with the headings of the latest earlier edition's standing sections (and their items if asked). */
+export async function startFromPrevious(db: Db, actor: Actor, input: z.input<typeof previousInput>): Promise<Started> {
+  const { withItems, ...v } = parseOrThrow(previousInput, input);
   const previous = await repo.latestEditionBefore(db, `${v.month}-01`);
-  const sections = previous
-    ? (await repo.loadTree(db, previous)).sections
-        .filter((s) => s.standing)
-        .map((s) => ({ heading: s.heading, standing: true, items: s.items.map((i) => ({ heading: i.heading, body: i.body })) }))
-    : [];
-  return createEdition(db, actor, { ...v, sections });
+  const standing = previous ? (await repo.loadTree(db, previous)).sections.filter((s) => s.standing) : [];
+  const sections = standing.map((s) => ({
+    heading: s.heading,
+    standing: true,
+    items: withItems ? s.items.map((i) => ({ heading: i.heading, body: i.body })) : [],
+  }));
+  const made = await createEdition(db, actor, { ...v, sections });
+  return {
+    ...made,
+    from: previous ? { title: previous.title } : undefined,
+    copied: standing.map((s) => s.heading ?? '(untitled)'),
+    items: sections.reduce((n, s) => n + s.items.length, 0),
+  };
+}
+
+/** Refuses a month that already has an edition (other than `except`), naming the edition there. */
+export async function refuseTakenMonth(db: Db, month: string, except?: number): Promise<void> {
+  const clash = (await repo.editionsOfMonth(db, `${month}-01`)).find((e) => e.id !== except);
+  if (clash)
+    throw new ValidationError([
+      { field: 'month', message: `There is already an edition for ${monthLabel(month)} (${clash.title}): open that one, or choose another month` },
+    ]);
+}
+
+/** The sentence that tells an editor what starting from last month's standing sections did. */
+export function startedNotice(title: string, s: Started): string {
+  if (!s.from) return `Created ${title}. There was no earlier edition, so there were no standing sections to copy`;
+  if (!s.copied.length) return `Created ${title}. ${s.from.title} had no standing sections, so there were none to copy`;
+  const items = s.items ? ` with their ${s.items} item${s.items === 1 ? '' : 's'}` : ' (headings only)';
+  return `Created ${title} with ${s.copied.length} standing section${s.copied.length === 1 ? '' : 's'} from ${s.from.title}${items}: ${s.copied.join(', ')}`;
 }
 
 /** Each edition's month, introduction author and recorded hand-off, for the rota (from a month on, if given). */

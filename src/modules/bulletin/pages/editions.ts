@@ -15,17 +15,23 @@ import { EDITOR_TEMPLATE, backToEdition, editorData } from './editor-view.js';
 const idOf = (req: PageRequest) => pathId(req.params.id);
 const edit = (req: PageRequest) => authorise(req.actor, 'bulletin.edit');
 
+/** A GOV.UK checkbox with the value "yes": true when ticked, false when left out. */
+export const checkbox = () =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (Array.isArray(v) ? v.includes('yes') : v === 'yes'));
+
 /** The new-edition form: a title, a month and whether to start from last month's standing sections. */
 const newEditionForm = editionInput.pick({ title: true, month: true }).extend({
   fromPrevious: optionalText(10).optional(),
+  withItems: checkbox(),
 });
 
 /** A section's form fields: its heading and the "standing" checkbox. */
 export const sectionForm = z.object({
   heading: optionalText(300),
-  standing: z
-    .union([z.string(), z.array(z.string()), z.undefined()])
-    .transform((v) => (Array.isArray(v) ? v.includes('yes') : v === 'yes')),
+  standing: checkbox(),
 });
 
 /** The editors' pages for editions: the list and new-edition form, the editor, the preview, and the workflow's buttons. */
@@ -36,10 +42,14 @@ export function editionPages(app: FastifyInstance, { db }: AppContext): void {
     template: 'bulletin/views/admin-editions.njk',
     schema: newEditionForm,
     load: async (req) => ({ editions: await bulletin.editionsForEditor(db, req.actor) }),
-    submit: async (req, { fromPrevious, ...input }) => {
-      const fn = fromPrevious ? bulletin.startFromPrevious : bulletin.createEdition;
-      const { id } = await fn(db, req.actor, input);
-      return { to: paths.adminEdition(id), notice: `Created the edition ${input.title}` };
+    submit: async (req, { fromPrevious, withItems, ...input }) => {
+      await bulletin.refuseTakenMonth(db, input.month);
+      if (!fromPrevious) {
+        const { id } = await bulletin.createEdition(db, req.actor, input);
+        return { to: paths.adminEdition(id), notice: `Created the edition ${input.title}` };
+      }
+      const started = await bulletin.startFromPrevious(db, req.actor, { ...input, withItems });
+      return { to: paths.adminEdition(started.id), notice: bulletin.startedNotice(input.title, started) };
     },
   });
 
@@ -74,6 +84,7 @@ export function editionPages(app: FastifyInstance, { db }: AppContext): void {
     });
 
   editorForm(paths.adminEditionDetails.pattern, editionPatch.pick({ title: true, month: true }), async (req, input) => {
+    if (input.month) await bulletin.refuseTakenMonth(db, input.month, idOf(req));
     await bulletin.updateEdition(db, req.actor, idOf(req), input);
     return 'Saved the title and month';
   });
