@@ -86,6 +86,13 @@ describe('the edition editor', () => {
   it('moves an item up and down within its section', async () => {
     const { id } = await edition();
     const [one, two, three] = (await tree(id)).sections[0]!.items;
+    // The editor lists items compactly: a summary list row each, no "Up" on the first nor "Down" on the last.
+    const page = (await ed.get(`/admin/editions/${id}`)).body;
+    expect(page).toContain('govuk-summary-list');
+    expect(page).not.toContain(`/admin/items/${one!.id}/up`);
+    expect(page).toContain(`/admin/items/${one!.id}/down`);
+    expect(page).not.toContain(`/admin/items/${three!.id}/down`);
+    expect(page).toContain(`href="/admin/items/${two!.id}/delete"`);
     await ed.post(`/admin/items/${three!.id}/up`);
     expect(await itemHeadings(id)).toEqual(['One', 'Three', 'Two']);
     await ed.post(`/admin/items/${one!.id}/down`);

@@ -152,6 +152,12 @@ export async function editionsForEditor(db: Db, actor: Actor) {
   return repo.listAllEditions(db);
 }
 
+/** The editions an item could be moved to: every edition but this one, newest first (id and title). */
+export async function otherEditions(db: Db, actor: Actor, id: number): Promise<Array<{ id: number; title: string }>> {
+  authorise(actor, 'bulletin.edit');
+  return (await repo.listAllEditions(db)).filter((e) => e.id !== id).map((e) => ({ id: e.id, title: e.title }));
+}
+
 type Transition = 'review' | 'publish' | 'unpublish' | 'draft';
 
 /** Moves an edition through the workflow: draft → ready for review → scheduled → published, and back. */

@@ -14,17 +14,13 @@ export function backToEdition(editionId: number, body: unknown, base: (id: numbe
   return `${base(editionId)}${typeof anchor === 'string' && /^[\w-]{1,100}$/.test(anchor) ? `#${anchor}` : ''}`;
 }
 
-/** What the edition editor shows: the edition, the other editions (to move items to) and the directors to pick from. */
+/** What the edition editor shows: the edition and the directors to pick the introduction's author from. */
 export async function editorData(db: Db, actor: Actor, id: number, req?: PageRequest): Promise<Record<string, unknown>> {
   const tree = await bulletin.editionForEditor(db, actor, id);
-  const [editions, directors] = await Promise.all([
-    bulletin.editionsForEditor(db, actor),
-    searchPeople(db, actor, { limit: 1000, offset: 0 }),
-  ]);
+  const directors = await searchPeople(db, actor, { limit: 1000, offset: 0 });
   return {
     e: presentEdition(tree),
     month: tree.edition.month.slice(0, 7),
-    others: editions.filter((x) => x.id !== id),
     directors: directors.rows.filter((p) => p.jobRole === 'director'),
     values: {},
     failed: (req?.body as { form?: unknown } | undefined)?.form,

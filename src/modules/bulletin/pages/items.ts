@@ -10,7 +10,8 @@ import { idField, pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import * as content from '../content.js';
 import { itemInput } from '../validation.js';
-import { EDITOR_TEMPLATE, backToEdition, editorData } from './editor-view.js';
+import * as bulletin from '../service.js';
+import { backToEdition } from './editor-view.js';
 
 const idOf = (req: PageRequest) => pathId(req.params.id);
 const edit = (req: PageRequest) => authorise(req.actor, 'bulletin.edit');
@@ -23,7 +24,11 @@ const itemForm = itemInput.extend({ action: z.string().optional() });
 /** The editor's pages for one item: its own edit page with attachments, and its buttons on the edition page. */
 export function itemPages(app: FastifyInstance, { db }: AppContext): void {
   const item = async (req: PageRequest) => content.itemForEditor(db, req.actor, idOf(req));
-  const itemView = async (_req: PageRequest, it: Awaited<ReturnType<typeof item>>) => ({ e: it.edition, item: it });
+  const itemView = async (req: PageRequest, it: Awaited<ReturnType<typeof item>>) => ({
+    e: it.edition,
+    item: it,
+    others: await bulletin.otherEditions(db, req.actor, it.editionId),
+  });
 
   viewPage(app, {
     path: paths.adminItem.pattern,
@@ -91,9 +96,9 @@ export function itemPages(app: FastifyInstance, { db }: AppContext): void {
     get: false,
     resource: item,
     authorise: edit,
-    template: EDITOR_TEMPLATE,
+    template: ITEM_TEMPLATE,
     schema: z.object({ edition: idField('Choose an edition') }),
-    load: async (req, it) => editorData(db, req.actor, it.editionId, req),
+    load: async (req, it) => ({ ...(await itemView(req, it)), values: it }),
     submit: async (req, input, it) => {
       await content.moveItemToEdition(db, req.actor, it.id, input.edition);
       return { to: backToEdition(it.editionId, req.body, paths.adminEdition), notice: `Moved the item ${label(it)} to another edition` };
