@@ -230,3 +230,31 @@ describe('starting an edition', () => {
     expect((await tree(id)).sections.map((s) => [s.heading, s.items.length])).toEqual([['Key dates', 0]]);
   });
 });
+
+describe('the introduction’s author', () => {
+  it('fills name, organisation and sign-off from the chosen director, and never signs off twice', async () => {
+    const grace = await addPerson(database.db, { email: 'grace@example.org', name: 'Grace Iqbal', org: 'Walsall' });
+    await addPerson(database.db, { email: 'hos@example.org', name: 'Harry Head', role: 'head-of-service' });
+    const { id, slug } = await edition();
+    const editor = (await ed.get(`/admin/editions/${id}`)).body;
+    expect(editor).toContain('Grace Iqbal, Walsall');
+    expect(editor).not.toContain('Harry Head');
+    await ed.post(`/admin/editions/${id}/introduction`, {
+      personId: String(grace.id),
+      author: '',
+      organisation: '',
+      body: 'Thank you all for a busy month.\n\nBest wishes\nGrace Iqbal',
+      signOff: '',
+    });
+    const e = (await tree(id)).edition;
+    expect([e.introAuthor, e.introOrganisation, e.introSignOff]).toEqual(['Grace Iqbal', 'Walsall', 'Best wishes']);
+    await bulletin.transition(database.db, system, id, 'publish');
+    const page = (await ed.get(`/updates/${slug}`)).body;
+    expect(page).toContain('By Grace Iqbal, Walsall');
+    expect(page.match(/Best wishes/g)).toHaveLength(1);
+    await ed.post(`/admin/editions/${id}/introduction`, { personId: String(grace.id), author: 'Grace Iqbal', organisation: 'Walsall', body: 'No sign-off here.', signOff: '' });
+    const again = (await ed.get(`/updates/${slug}`)).body;
+    expect(again.match(/Best wishes/g)).toHaveLength(1);
+    expect(again).toContain('<strong>Grace Iqbal</strong>');
+  });
+});

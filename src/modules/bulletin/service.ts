@@ -5,6 +5,8 @@ import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/err
 import { markdownToText } from '../../platform/text/markdown.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
+import { getPerson } from '../directory/service.js';
+import { DEFAULT_SIGN_OFF } from './sign-off.js';
 import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { editionInput, editionPatch, scheduleInput, type EditionInput } from './validation.js';
@@ -105,14 +107,36 @@ async function writeSections(tx: Db, editionId: number, sections: EditionInput['
   }
 }
 
+type IntroPatch = NonNullable<z.output<typeof editionPatch>['introduction']>;
+
+/**
+ * The directory is the one source of truth for a chosen author: choosing a person (a new one, or with the name left
+ * blank) fills the name and organisation from their directory entry, and the sign-off with "Best wishes" if none is given.
+ */
+async function withAuthorFromDirectory(db: Db, actor: Actor, before: repo.Edition, intro: IntroPatch): Promise<IntroPatch> {
+  if (!intro.personId) return intro;
+  const changed = intro.personId !== before.introPersonId;
+  if (!changed && intro.author && intro.organisation !== null) return { ...intro, signOff: intro.signOff || DEFAULT_SIGN_OFF };
+  const person = await getPerson(db, actor, intro.personId);
+  return {
+    ...intro,
+    author: changed || !intro.author ? person.name : intro.author,
+    organisation: changed || !intro.organisation ? person.organisationName : intro.organisation,
+    signOff: intro.signOff || DEFAULT_SIGN_OFF,
+  };
+}
+
 /** Changes an edition's title, month or introduction; `sections`, if given, replaces all sections. */
 export async function updateEdition(db: Db, actor: Actor, id: number, input: z.input<typeof editionPatch>): Promise<repo.Edition> {
   authorise(actor, 'bulletin.edit');
   const v = parseOrThrow(editionPatch, input);
+  // The directory is read before the transaction: PGlite has one connection, which the transaction holds.
+  const current = await repo.getEdition(db, id);
+  if (!current) throw new NotFoundError('Edition');
+  const intro = v.introduction && (await withAuthorFromDirectory(db, actor, current, v.introduction));
   return inTransaction(db, async (tx) => {
     const before = await repo.getEdition(tx, id);
     if (!before) throw new NotFoundError('Edition');
-    const intro = v.introduction;
     await repo.updateEdition(tx, id, {
       ...(v.title !== undefined ? { title: v.title } : {}),
       ...(v.month !== undefined ? { month: `${v.month}-01` } : {}),

@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db/client.js';
 import type { Actor } from '../../../platform/actor.js';
 import type { PageRequest } from '../../../platform/http/page.js';
-import { searchPeople } from '../../directory/service.js';
+import { listDirectors } from '../../directory/service.js';
 import { presentEdition } from '../present.js';
 import * as bulletin from '../service.js';
 
@@ -17,11 +17,11 @@ export function backToEdition(editionId: number, body: unknown, base: (id: numbe
 /** What the edition editor shows: the edition and the directors to pick the introduction's author from. */
 export async function editorData(db: Db, actor: Actor, id: number, req?: PageRequest): Promise<Record<string, unknown>> {
   const tree = await bulletin.editionForEditor(db, actor, id);
-  const directors = await searchPeople(db, actor, { limit: 1000, offset: 0 });
+  const directors = await listDirectors(db);
   return {
     e: presentEdition(tree),
     month: tree.edition.month.slice(0, 7),
-    directors: directors.rows.filter((p) => p.jobRole === 'director'),
+    directors,
     values: {},
     failed: (req?.body as { form?: unknown } | undefined)?.form,
   };
