@@ -19,11 +19,14 @@ afterAll(async () => {
   await baton.close();
   await database.close();
 });
+let signIns = 0;
 beforeEach(async () => {
   await database.reset();
-  await addPerson(database.db, { email: 'ed@example.org', accessRole: 'editor' });
+  // A fresh address per test: sign-in emails to one address are rate-limited.
+  const email = `ed${++signIns}@example.org`;
+  await addPerson(database.db, { email, accessRole: 'editor' });
   ed = new TestClient(baton.app, database.db);
-  await ed.signIn('ed@example.org');
+  await ed.signIn(email);
 });
 
 async function edition() {
@@ -228,33 +231,5 @@ describe('starting an edition', () => {
     expect((await follow(copied)).body).toContain('Created April with 1 standing section from March (headings only): Key dates');
     const id = Number(/(\d+)$/.exec(String(copied.headers.location))![1]);
     expect((await tree(id)).sections.map((s) => [s.heading, s.items.length])).toEqual([['Key dates', 0]]);
-  });
-});
-
-describe('the introduction’s author', () => {
-  it('fills name, organisation and sign-off from the chosen director, and never signs off twice', async () => {
-    const grace = await addPerson(database.db, { email: 'grace@example.org', name: 'Grace Iqbal', org: 'Walsall' });
-    await addPerson(database.db, { email: 'hos@example.org', name: 'Harry Head', role: 'head-of-service' });
-    const { id, slug } = await edition();
-    const editor = (await ed.get(`/admin/editions/${id}`)).body;
-    expect(editor).toContain('Grace Iqbal, Walsall');
-    expect(editor).not.toContain('Harry Head');
-    await ed.post(`/admin/editions/${id}/introduction`, {
-      personId: String(grace.id),
-      author: '',
-      organisation: '',
-      body: 'Thank you all for a busy month.\n\nBest wishes\nGrace Iqbal',
-      signOff: '',
-    });
-    const e = (await tree(id)).edition;
-    expect([e.introAuthor, e.introOrganisation, e.introSignOff]).toEqual(['Grace Iqbal', 'Walsall', 'Best wishes']);
-    await bulletin.transition(database.db, system, id, 'publish');
-    const page = (await ed.get(`/updates/${slug}`)).body;
-    expect(page).toContain('By Grace Iqbal, Walsall');
-    expect(page.match(/Best wishes/g)).toHaveLength(1);
-    await ed.post(`/admin/editions/${id}/introduction`, { personId: String(grace.id), author: 'Grace Iqbal', organisation: 'Walsall', body: 'No sign-off here.', signOff: '' });
-    const again = (await ed.get(`/updates/${slug}`)).body;
-    expect(again.match(/Best wishes/g)).toHaveLength(1);
-    expect(again).toContain('<strong>Grace Iqbal</strong>');
   });
 });
