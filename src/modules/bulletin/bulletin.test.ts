@@ -115,11 +115,17 @@ describe('editions', () => {
         { heading: 'One-off', body: 'Gone next month' },
       ],
     });
-    const { id } = await bulletin.startFromPrevious(database.db, editor, { title: 'June', month: '2023-06' });
-    const tree = await bulletin.editionForEditor(database.db, editor, id);
-    expect(tree.sections.map((s) => [s.heading, s.standing, s.items[0]?.body])).toEqual([
-      ['Regional priority plan', true, 'The four strands'],
-    ]);
+    const headingsOnly = await bulletin.startFromPrevious(database.db, editor, { title: 'June', month: '2023-06' });
+    const tree = await bulletin.editionForEditor(database.db, editor, headingsOnly.id);
+    expect(tree.sections.map((s) => [s.heading, s.standing, s.items.length])).toEqual([['Regional priority plan', true, 0]]);
+    expect(bulletin.startedNotice('June', headingsOnly)).toBe(
+      'Created June with 1 standing section from May (headings only): Regional priority plan',
+    );
+    await bulletin.deleteEdition(database.db, editor, headingsOnly.id);
+    const withItems = await bulletin.startFromPrevious(database.db, editor, { title: 'June', month: '2023-06', withItems: true });
+    const june = await bulletin.editionForEditor(database.db, editor, withItems.id);
+    expect(june.sections.map((s) => [s.heading, s.items[0]?.body])).toEqual([['Regional priority plan', 'The four strands']]);
+    expect(bulletin.startedNotice('June', withItems)).toContain('with their 1 item: Regional priority plan');
   });
 
   it('moves through the workflow and publishes a scheduled edition once, even when two schedulers run', async () => {

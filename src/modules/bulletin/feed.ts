@@ -40,9 +40,9 @@ export function atomFeed(trees: EditionTree[], site: { baseUrl: string; networkN
 /** The edition's whole content as HTML for a feed reader: rendered Markdown is sanitised, every other text escaped. */
 function feedHtml(e: PresentedEdition): string {
   const parts = [e.introHtml];
-  if (e.introAuthor)
+  if (e.showSignOff)
     parts.push(
-      `<p>${escapeHtml(e.introSignOff ?? '')}</p><p><strong>${escapeHtml(e.introAuthor)}</strong>${e.introOrganisation ? `, ${escapeHtml(e.introOrganisation)}` : ''}</p>`,
+      `<p>${escapeHtml(e.signOff)}</p><p><strong>${escapeHtml(e.introAuthor ?? "")}</strong>${e.introOrganisation ? `, ${escapeHtml(e.introOrganisation)}` : ''}</p>`,
     );
   for (const s of e.sections) {
     if (s.heading) parts.push(`<h2>${escapeHtml(s.heading)}</h2>`);

@@ -1,6 +1,7 @@
 import { renderMarkdown } from '../../platform/text/markdown.js';
 import type { EditionTree } from './repo.js';
 import { monthLabel, slugify } from './service.js';
+import { DEFAULT_SIGN_OFF, endsWithSignOff } from './sign-off.js';
 
 /** An edition ready for a template: Markdown rendered to safe HTML, sections anchored for the contents list. */
 export function presentEdition(tree: EditionTree) {
@@ -34,6 +35,9 @@ export function presentEdition(tree: EditionTree) {
         ? `Next month ${edition.handoffAuthor}${edition.handoffOrganisation ? ` from ${edition.handoffOrganisation}` : ''} will be writing this introduction.`
         : null,
     hasIntro: Boolean(edition.introBody.trim()),
+    signOff: edition.introSignOff || DEFAULT_SIGN_OFF,
+    // The sign-off and name under the introduction, unless the author already signed off in their text.
+    showSignOff: Boolean(edition.introAuthor) && !endsWithSignOff(edition.introBody, edition.introAuthor, edition.introSignOff),
     sections,
   };
 }

@@ -63,7 +63,7 @@ export async function feedEditions(db: Db, limit = 20) {
 }
 
 /** Holds a signed-in member's comment for an editor's approval. */
-export async function addComment(db: Db, actor: Actor, slug: string, input: unknown): Promise<void> {
+export async function addComment(db: Db, actor: Actor, slug: string, input: z.input<typeof commentInput>): Promise<void> {
   authorise(actor, 'comment.create');
   const v = parseOrThrow(commentInput, input);
   const edition = await repo.getEditionBySlug(db, slug);
@@ -124,7 +124,8 @@ const DEFAULTS: BulletinSettings = {
   mailingListUrl: '/subscribe',
 };
 
-const settingsInput = z.object({
+/** The bulletin settings form. */
+export const settingsInput = z.object({
   forwardingNote: requiredText(2000, 'Enter the note on forwarding', { multiline: true }),
   feedbackEmail: emailAddress(),
   mailingListUrl: cleanString()
@@ -145,7 +146,7 @@ export async function bulletinSettings(db: Db): Promise<BulletinSettings> {
 }
 
 /** Changes the bulletin settings every edition shows. */
-export async function saveBulletinSettings(db: Db, actor: Actor, input: unknown): Promise<void> {
+export async function saveBulletinSettings(db: Db, actor: Actor, input: z.input<typeof settingsInput>): Promise<void> {
   authorise(actor, 'bulletin.publish');
   const v = parseOrThrow(settingsInput, input);
   await inTransaction(db, async (tx) => {

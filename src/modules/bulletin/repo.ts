@@ -374,3 +374,23 @@ export async function addViews(db: Db, slug: string, n: number): Promise<void> {
     .set({ viewCount: sql`${editions.viewCount} + ${n}` })
     .where(eq(editions.slug, slug));
 }
+
+/** The attachments of one item, without their bytes, in the order they were added. */
+export async function attachmentsOfItem(db: Db, itemId: number): Promise<AttachmentMeta[]> {
+  return db.select(attachmentMeta).from(attachments).where(eq(attachments.itemId, itemId)).orderBy(asc(attachments.id));
+}
+
+/** How many items a section holds. */
+export async function countItems(db: Db, sectionId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(items).where(eq(items.sectionId, sectionId));
+  return row?.n ?? 0;
+}
+
+/** Replaces an attachment's file, keeping its id (and so its links). */
+export async function replaceAttachment(
+  db: Db,
+  id: number,
+  values: Pick<typeof attachments.$inferInsert, 'filename' | 'contentType' | 'size' | 'data'>,
+): Promise<void> {
+  await db.update(attachments).set(values).where(eq(attachments.id, id));
+}

@@ -135,7 +135,9 @@ describe('comments', () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('Write your comment');
     const sent = await reader.post('/updates/talk/comments', { body: 'Great edition <script>x</script>' });
-    expect(sent.body).toContain('will appear once an editor has approved it');
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/updates/talk#comments');
+    expect((await reader.get('/updates/talk')).body).toContain('will appear once an editor has approved it');
     expect((await get('/updates/talk')).body).not.toContain('Great edition');
     const ed = new TestClient(baton.app, database.db);
     await ed.signIn('ed@example.org');

@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { inTransaction, type Db } from '../../platform/db/client.js';
 import { bumpContentVersion } from '../../platform/db/settings.js';
 import { NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import { markdownToText } from '../../platform/text/markdown.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
+import { getPerson } from '../directory/service.js';
+import { DEFAULT_SIGN_OFF } from './sign-off.js';
 import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { editionInput, editionPatch, scheduleInput, type EditionInput } from './validation.js';
@@ -63,7 +66,7 @@ export interface ImportFields {
 }
 
 /** Creates an edition with its introduction and sections; returns its id and slug. */
-export async function createEdition(db: Db, actor: Actor, input: unknown, extra: ImportFields = {}): Promise<{ id: number; slug: string }> {
+export async function createEdition(db: Db, actor: Actor, input: z.input<typeof editionInput>, extra: ImportFields = {}): Promise<{ id: number; slug: string }> {
   authorise(actor, 'bulletin.edit');
   if (extra.publish) authorise(actor, 'bulletin.publish');
   const v: EditionInput = parseOrThrow(editionInput, input);
@@ -104,14 +107,36 @@ async function writeSections(tx: Db, editionId: number, sections: EditionInput['
   }
 }
 
+type IntroPatch = NonNullable<z.output<typeof editionPatch>['introduction']>;
+
+/**
+ * The directory is the one source of truth for a chosen author: choosing a person (a new one, or with the name left
+ * blank) fills the name and organisation from their directory entry, and the sign-off with "Best wishes" if none is given.
+ */
+async function withAuthorFromDirectory(db: Db, actor: Actor, before: repo.Edition, intro: IntroPatch): Promise<IntroPatch> {
+  if (!intro.personId) return intro;
+  const changed = intro.personId !== before.introPersonId;
+  if (!changed && intro.author && intro.organisation !== null) return { ...intro, signOff: intro.signOff || DEFAULT_SIGN_OFF };
+  const person = await getPerson(db, actor, intro.personId);
+  return {
+    ...intro,
+    author: changed || !intro.author ? person.name : intro.author,
+    organisation: changed || !intro.organisation ? person.organisationName : intro.organisation,
+    signOff: intro.signOff || DEFAULT_SIGN_OFF,
+  };
+}
+
 /** Changes an edition's title, month or introduction; `sections`, if given, replaces all sections. */
-export async function updateEdition(db: Db, actor: Actor, id: number, input: unknown): Promise<repo.Edition> {
+export async function updateEdition(db: Db, actor: Actor, id: number, input: z.input<typeof editionPatch>): Promise<repo.Edition> {
   authorise(actor, 'bulletin.edit');
   const v = parseOrThrow(editionPatch, input);
+  // The directory is read before the transaction: PGlite has one connection, which the transaction holds.
+  const current = await repo.getEdition(db, id);
+  if (!current) throw new NotFoundError('Edition');
+  const intro = v.introduction && (await withAuthorFromDirectory(db, actor, current, v.introduction));
   return inTransaction(db, async (tx) => {
     const before = await repo.getEdition(tx, id);
     if (!before) throw new NotFoundError('Edition');
-    const intro = v.introduction;
     await repo.updateEdition(tx, id, {
       ...(v.title !== undefined ? { title: v.title } : {}),
       ...(v.month !== undefined ? { month: `${v.month}-01` } : {}),
@@ -151,10 +176,16 @@ export async function editionsForEditor(db: Db, actor: Actor) {
   return repo.listAllEditions(db);
 }
 
+/** The editions an item could be moved to: every edition but this one, newest first (id and title). */
+export async function otherEditions(db: Db, actor: Actor, id: number): Promise<Array<{ id: number; title: string }>> {
+  authorise(actor, 'bulletin.edit');
+  return (await repo.listAllEditions(db)).filter((e) => e.id !== id).map((e) => ({ id: e.id, title: e.title }));
+}
+
 type Transition = 'review' | 'publish' | 'unpublish' | 'draft';
 
 /** Moves an edition through the workflow: draft → ready for review → scheduled → published, and back. */
-export async function transition(db: Db, actor: Actor, id: number, to: Transition | { schedule: unknown }): Promise<repo.Edition> {
+export async function transition(db: Db, actor: Actor, id: number, to: Transition | { schedule: z.input<typeof scheduleInput> }): Promise<repo.Edition> {
   const publishing = to === 'publish' || to === 'unpublish' || typeof to === 'object';
   authorise(actor, publishing ? 'bulletin.publish' : 'bulletin.edit');
   const publishAt = typeof to === 'object' ? parseOrThrow(scheduleInput, to.schedule).publishAt : undefined;
@@ -212,16 +243,52 @@ export async function deleteEdition(db: Db, actor: Actor, id: number): Promise<v
   });
 }
 
-/** Starts a new edition carrying over the standing sections (and their items) of the latest earlier edition. */
-export async function startFromPrevious(db: Db, actor: Actor, input: unknown): Promise<{ id: number; slug: string }> {
-  const v = parseOrThrow(editionInput.pick({ title: true, month: true }), input);
+const previousInput = editionInput.pick({ title: true, month: true }).extend({ withItems: z.boolean().default(false) });
+
+/** What starting from last month did: the edition made, and the standing sections copied from which edition. */
+export interface Started {
+  id: number;
+  slug: string;
+  /** The edition the standing sections came from (none when there was no earlier edition). */
+  from?: { title: string };
+  copied: string[];
+  items: number;
+}
+
+/** Starts a new edition with the headings of the latest earlier edition's standing sections (and their items if asked). */
+export async function startFromPrevious(db: Db, actor: Actor, input: z.input<typeof previousInput>): Promise<Started> {
+  const { withItems, ...v } = parseOrThrow(previousInput, input);
   const previous = await repo.latestEditionBefore(db, `${v.month}-01`);
-  const sections = previous
-    ? (await repo.loadTree(db, previous)).sections
-        .filter((s) => s.standing)
-        .map((s) => ({ heading: s.heading, standing: true, items: s.items.map((i) => ({ heading: i.heading, body: i.body })) }))
-    : [];
-  return createEdition(db, actor, { ...v, sections });
+  const standing = previous ? (await repo.loadTree(db, previous)).sections.filter((s) => s.standing) : [];
+  const sections = standing.map((s) => ({
+    heading: s.heading,
+    standing: true,
+    items: withItems ? s.items.map((i) => ({ heading: i.heading, body: i.body })) : [],
+  }));
+  const made = await createEdition(db, actor, { ...v, sections });
+  return {
+    ...made,
+    from: previous ? { title: previous.title } : undefined,
+    copied: standing.map((s) => s.heading ?? '(untitled)'),
+    items: sections.reduce((n, s) => n + s.items.length, 0),
+  };
+}
+
+/** Refuses a month that already has an edition (other than `except`), naming the edition there. */
+export async function refuseTakenMonth(db: Db, month: string, except?: number): Promise<void> {
+  const clash = (await repo.editionsOfMonth(db, `${month}-01`)).find((e) => e.id !== except);
+  if (clash)
+    throw new ValidationError([
+      { field: 'month', message: `There is already an edition for ${monthLabel(month)} (${clash.title}): open that one, or choose another month` },
+    ]);
+}
+
+/** The sentence that tells an editor what starting from last month's standing sections did. */
+export function startedNotice(title: string, s: Started): string {
+  if (!s.from) return `Created ${title}. There was no earlier edition, so there were no standing sections to copy`;
+  if (!s.copied.length) return `Created ${title}. ${s.from.title} had no standing sections, so there were none to copy`;
+  const items = s.items ? ` with their ${s.items} item${s.items === 1 ? '' : 's'}` : ' (headings only)';
+  return `Created ${title} with ${s.copied.length} standing section${s.copied.length === 1 ? '' : 's'} from ${s.from.title}${items}: ${s.copied.join(', ')}`;
 }
 
 /** Each edition's month, introduction author and recorded hand-off, for the rota (from a month on, if given). */
