@@ -222,3 +222,13 @@ export async function insertTerm(
   const [row] = await db.insert(offices).values(values).returning({ id: offices.id });
   return row!.id;
 }
+
+/** People whose role in children's services is director, with organisation, by name: for the rota. */
+export async function listDirectors(db: Db): Promise<PersonView[]> {
+  return db
+    .select(personColumns)
+    .from(people)
+    .leftJoin(organisations, eq(people.organisationId, organisations.id))
+    .where(eq(people.jobRole, 'director'))
+    .orderBy(asc(people.name), asc(people.id));
+}

@@ -283,3 +283,8 @@ export async function addOrUpdateUser(
 export async function editorsForNotices(db: Db) {
   return (await repo.allPeople(db)).filter((p) => p.accessRole === 'editor' || p.accessRole === 'admin');
 }
+
+/** The directors (role in children's services), with organisation, by name: one query, for choosing a rota author. */
+export async function listDirectors(db: Db) {
+  return repo.listDirectors(db);
+}
