@@ -87,7 +87,8 @@ describe('reminders', () => {
     const pa = new TestClient(baton.app, database.db);
     expect((await pa.get(link)).body).toContain('Your introduction');
     const sent = await pa.post(link, { body: 'As the nights draw in…\n\nBest wishes' });
-    expect(sent.body).toContain('the regional team has your introduction');
+    expect(sent.statusCode).toBe(303);
+    expect((await pa.get(String(sent.headers.location))).body).toContain('the regional team has your introduction');
     await scheduler().runDue(at('2031-05-08T09:00:00Z'));
     await scheduler().runDue(at('2031-05-16T09:00:00Z'));
     const subjects = (await mail()).map((m) => m.subject);
