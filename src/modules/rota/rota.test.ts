@@ -100,7 +100,7 @@ describe('reminders', () => {
   it('follows the rota when the author changes, and carries the invitation over real SMTP', async () => {
     await setUp();
     await addPerson(database.db, { email: 'jo@example.org', name: 'Jo Britton', org: 'Telford', accessRole: 'director' });
-    await rota.assignSlot(database.db, editor, { month: MONTH, person: 'jo@example.org' });
+    await rota.assignSlot(database.db, editor, { month: MONTH, person: 'jo@example.org', replace: true });
     const smtp = await startSmtp();
     try {
       const mailer = new Mailer({ db: database.db, smtpUrl: smtp.url, from: 'Network <network@example.org>' });
