@@ -14,6 +14,8 @@ export interface TestDatabase extends Database {
   location: { dataDir?: string; schema?: string };
   /** Empties every table, keeping the schema. */
   reset(): Promise<void>;
+  /** Runs work and counts the SQL statements Drizzle sent meanwhile (in this process), to hold a page to a fixed number. */
+  countQueries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }>;
 }
 
 /** A fresh migrated database: a copy of the PGlite template, or a new schema on DATABASE_URL's server. */
@@ -47,6 +49,24 @@ export async function testDatabase(): Promise<TestDatabase> {
   return {
     ...database,
     location,
+    countQueries: async <T>(work: () => Promise<T>) => {
+      // Every statement, in or out of a transaction, is prepared by a session of the same class: count those calls.
+      const proto = Object.getPrototypeOf((database.db as unknown as { session: object }).session) as {
+        prepareQuery: (...args: unknown[]) => unknown;
+      };
+      const original = proto.prepareQuery;
+      let queries = 0;
+      proto.prepareQuery = function (this: unknown, ...args: unknown[]) {
+        queries++;
+        return original.apply(this, args);
+      };
+      try {
+        const result = await work();
+        return { result, queries };
+      } finally {
+        proto.prepareQuery = original;
+      }
+    },
     reset: async () => {
       const tables = await database.query<{ tablename: string }>(
         sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
