@@ -83,9 +83,9 @@ describe('replacing a booked director', () => {
         const part = m.attachments.find((a) => a.contentType.startsWith('text/calendar'))!;
         return ical.sync.parseICS(part.content.toString('utf8'));
       };
-      const original = Object.values(calendarOf(invite)).find((c) => c.type === 'VEVENT') as ical.VEvent;
+      const original = Object.values(calendarOf(invite)).find((c) => c?.type === 'VEVENT') as ical.VEvent;
       const cancelParsed = calendarOf(toTina);
-      const cancel = Object.values(cancelParsed).find((c) => c.type === 'VEVENT') as ical.VEvent;
+      const cancel = Object.values(cancelParsed).find((c) => c?.type === 'VEVENT') as ical.VEvent;
       expect((cancelParsed.vcalendar as unknown as { method: string }).method).toBe('CANCEL');
       expect(cancel.uid).toBe(original.uid);
       expect(cancel.uid).toBe('introduction-deadline-2031-06@localhost');
