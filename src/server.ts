@@ -28,6 +28,26 @@ import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
 import { can, isAction } from './policy.js';
+import { registerFeature } from './platform/http/features.js';
+import { paths } from './platform/http/paths.js';
+
+/** The features of modules that do not register their own yet (home page cards and menu links, in menu order). */
+function existingFeatures(app: FastifyInstance): void {
+  registerFeature(app, {
+    title: 'Regional Update',
+    summary: 'The monthly bulletin of the network: every edition, with its introduction from one of the directors.',
+    href: paths.updates,
+    nav: true,
+  });
+  registerFeature(app, { title: 'Search', summary: 'Search every edition of the Regional Update.', href: paths.search, nav: true });
+  registerFeature(app, {
+    title: 'Directory',
+    summary: 'The people of the network, their councils and trusts, and who holds each office.',
+    href: paths.directory,
+    nav: true,
+  });
+  registerFeature(app, { title: 'Subscribe', summary: 'Get the Regional Update by email each month.', href: paths.subscribe });
+}
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
 export interface Baton {
@@ -89,6 +109,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
       onRoute: opts.onRoute,
       can: (actor, action, resource) => isAction(action) && can(actor, action, resource),
       modules: [
+        existingFeatures,
         authRoutes,
         homeRoutes,
         directoryRoutes,

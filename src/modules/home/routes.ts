@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/http/context.js';
-import { paths } from '../../platform/http/paths.js';
-import { OFFICE_LABELS } from '../directory/schema.js';
-import { officeHoldersOn, listMemberOrganisations } from '../directory/service.js';
+import { homePage } from './pages/home.js';
 
-/** The home page: the network, its offices and its members. */
+/** The home page's routes. */
 export function homeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(paths.home, async (_req, reply) => {
-    const [offices, members] = await Promise.all([officeHoldersOn(ctx.db), listMemberOrganisations(ctx.db)]);
-    return reply.page('home/views/home.njk', { offices, members, officeLabels: OFFICE_LABELS });
-  });
+  homePage(app, ctx);
 }

@@ -19,7 +19,8 @@ function present(e: rota.RotaEntry): z.output<typeof slotOut> {
 }
 
 /** JSON API for the introduction rota. */
-export function rotaApi(app: FastifyInstance, { db }: AppContext): void {
+export function rotaApi(app: FastifyInstance, { db, mailer, config }: AppContext): void {
+  const mail: rota.RotaMail = { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom };
   apiRoute(app, {
     method: 'GET',
     url: '/rota',
@@ -32,9 +33,9 @@ export function rotaApi(app: FastifyInstance, { db }: AppContext): void {
     method: 'POST',
     url: '/rota',
     tag: 'rota',
-    summary: 'Set who writes a month’s introduction (person: email of someone in the directory)',
-    body: z.object({ month: monthField, person: emailField }),
+    summary: 'Set who writes a month’s introduction (person: email of someone in the directory; replace: true to replace who is booked, both are emailed)',
+    body: z.object({ month: monthField, person: emailField, replace: z.boolean().optional() }),
     response: slotOut,
-    handler: async ({ body, req }) => present(await rota.assignSlot(db, req.actor, body)),
+    handler: async ({ body, req }) => present(await rota.assignSlot(db, req.actor, body, mail)),
   });
 }

@@ -48,6 +48,36 @@ export async function planReminders(db: Db, now: Date): Promise<void> {
   }
 }
 
+/** The UID of a month's deadline invitation: the same for every message about it, so updates and cancellations match it. */
+export function invitationUid(month: string, baseUrl: string): string {
+  return `introduction-deadline-${month}@${new URL(baseUrl).hostname}`;
+}
+
+/** Cancels the deadline invitation a replaced author had: same UID, a higher SEQUENCE, METHOD:CANCEL. */
+export function deadlineCancellation(opts: {
+  month: string;
+  deadline: string;
+  to: string;
+  name: string;
+  networkName: string;
+  baseUrl: string;
+  from: string;
+}): string {
+  const cal = ical({ name: opts.networkName, method: 'CANCEL' as never, prodId: { company: 'Baton', product: 'rota' } });
+  const start = new Date(`${opts.deadline}T09:00:00Z`);
+  cal.createEvent({
+    id: invitationUid(opts.month, opts.baseUrl),
+    sequence: 1,
+    status: 'CANCELLED' as never,
+    start,
+    end: new Date(start.getTime() + 30 * 60_000),
+    summary: `Cancelled: your introduction to the Regional Update, ${monthLabel(opts.month)}`,
+    organizer: { name: opts.networkName, email: /<([^>]+)>/.exec(opts.from)?.[1] ?? opts.from },
+    attendees: [{ name: opts.name, email: opts.to }],
+  });
+  return cal.toString();
+}
+
 /** A calendar invitation for the copy deadline, with a UID that stays the same for the month, so updates replace it. */
 export function deadlineInvitation(opts: {
   month: string;
@@ -61,7 +91,7 @@ export function deadlineInvitation(opts: {
   const cal = ical({ name: opts.networkName, method: 'REQUEST' as never, prodId: { company: 'Baton', product: 'rota' } });
   const start = new Date(`${opts.deadline}T09:00:00Z`);
   cal.createEvent({
-    id: `introduction-deadline-${opts.month}@${new URL(opts.baseUrl).hostname}`,
+    id: invitationUid(opts.month, opts.baseUrl),
     start,
     end: new Date(start.getTime() + 30 * 60_000),
     summary: `Deadline: your introduction to the Regional Update, ${monthLabel(opts.month)}`,

@@ -132,3 +132,19 @@ export async function waitingIntroductions(db: Db): Promise<Introduction[]> {
 export async function markPlaced(db: Db, id: number): Promise<void> {
   await db.update(introductions).set({ status: 'placed', placedAt: new Date() }).where(eq(introductions.id, id));
 }
+
+/** True when a reminder (with its personal link) has gone to this person for this month. */
+export async function wasReminded(db: Db, month: string, personId: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: introLinks.id })
+    .from(introLinks)
+    .where(and(eq(introLinks.month, month), eq(introLinks.personId, personId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The months (YYYY-MM-01) that have at least one introduction submitted: one query for a whole rota. */
+export async function monthsWithIntroductions(db: Db): Promise<Set<string>> {
+  const rows = await db.selectDistinct({ month: introductions.month }).from(introductions);
+  return new Set(rows.map((r) => r.month));
+}

@@ -87,7 +87,8 @@ describe('reminders', () => {
     const pa = new TestClient(baton.app, database.db);
     expect((await pa.get(link)).body).toContain('Your introduction');
     const sent = await pa.post(link, { body: 'As the nights draw in…\n\nBest wishes' });
-    expect(sent.body).toContain('the regional team has your introduction');
+    expect(sent.statusCode).toBe(303);
+    expect((await pa.get(String(sent.headers.location))).body).toContain('the regional team has your introduction');
     await scheduler().runDue(at('2031-05-08T09:00:00Z'));
     await scheduler().runDue(at('2031-05-16T09:00:00Z'));
     const subjects = (await mail()).map((m) => m.subject);
@@ -99,7 +100,7 @@ describe('reminders', () => {
   it('follows the rota when the author changes, and carries the invitation over real SMTP', async () => {
     await setUp();
     await addPerson(database.db, { email: 'jo@example.org', name: 'Jo Britton', org: 'Telford', accessRole: 'director' });
-    await rota.assignSlot(database.db, editor, { month: MONTH, person: 'jo@example.org' });
+    await rota.assignSlot(database.db, editor, { month: MONTH, person: 'jo@example.org', replace: true });
     const smtp = await startSmtp();
     try {
       const mailer = new Mailer({ db: database.db, smtpUrl: smtp.url, from: 'Network <network@example.org>' });

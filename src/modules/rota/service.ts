@@ -6,10 +6,13 @@ import { systemActor, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../audit/service.js';
 import { authorise } from '../../policy.js';
 import { editionAuthors, monthLabel, setHandoff } from '../bulletin/service.js';
-import { listMemberOrganisations, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
+import { listDirectors, listMemberOrganisations, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { renderSimpleEmail } from '../../platform/mail/render.js';
+import { deadlineCancellation } from './reminders.js';
 import { emailField } from '../directory/validation.js';
 import { monthField } from '../bulletin/validation.js';
-import { defaultDeadline, monthOf, monthStart, nextMonth } from './dates.js';
+import { defaultDeadline, longDate, monthOf, monthStart, nextMonth } from './dates.js';
 import { dateField, idField } from '../../platform/validation.js';
 import * as repo from './repo.js';
 
@@ -27,27 +30,59 @@ export interface RotaEntry {
   submitted: boolean;
 }
 
+type Person = NonNullable<Awaited<ReturnType<typeof personForAuth>>>;
+
+/** Slots as entries in a fixed number of queries: the directors once, the months with introductions once. */
+async function toEntries(db: Db, slots: repo.Slot[]): Promise<RotaEntry[]> {
+  if (!slots.length) return [];
+  const [directors, received] = await Promise.all([listDirectors(db), repo.monthsWithIntroductions(db)]);
+  const byId = new Map<number, Person>(directors.map((p) => [p.id, p]));
+  // Someone booked who is not (or no longer) a director is looked up alone: rare, and never the whole directory.
+  for (const id of new Set(slots.map((s) => s.personId).filter((id): id is number => id != null && !byId.has(id)))) {
+    const p = await personForAuth(db, id);
+    if (p) byId.set(id, p);
+  }
+  return slots.map((s) => {
+    const month = s.month.slice(0, 7);
+    const person = s.personId ? byId.get(s.personId) : undefined;
+    return {
+      month,
+      label: monthLabel(month),
+      deadline: s.deadline ?? defaultDeadline(month),
+      personId: s.personId,
+      authorName: s.authorName,
+      organisationName: s.organisationName,
+      email: person?.email ?? null,
+      paEmail: person?.paEmail ?? null,
+      source: s.source,
+      submitted: received.has(s.month),
+    };
+  });
+}
+
 async function toEntry(db: Db, s: repo.Slot): Promise<RotaEntry> {
-  const month = s.month.slice(0, 7);
-  const person = s.personId ? await personForAuth(db, s.personId) : undefined;
-  return {
-    month,
-    label: monthLabel(month),
-    deadline: s.deadline ?? defaultDeadline(month),
-    personId: s.personId,
-    authorName: s.authorName,
-    organisationName: s.organisationName,
-    email: person?.email ?? null,
-    paEmail: person?.paEmail ?? null,
-    source: s.source,
-    submitted: Boolean(await repo.latestIntroduction(db, s.month)),
-  };
+  return (await toEntries(db, [s]))[0]!;
 }
 
 /** The whole rota, by month, for editors. */
 export async function listRota(db: Db, actor: Actor): Promise<RotaEntry[]> {
   authorise(actor, 'rota.manage');
-  return Promise.all((await repo.listSlots(db)).map((s) => toEntry(db, s)));
+  return toEntries(db, await repo.listSlots(db));
+}
+
+/** The months from this one on, over the next year, that nobody is booked to write: the rota's gaps. */
+export function upcomingGaps(entries: RotaEntry[], today = new Date(), months = 12): Array<{ month: string; label: string }> {
+  const booked = new Set(entries.map((e) => e.month));
+  const gaps: Array<{ month: string; label: string }> = [];
+  let m = monthOf(today);
+  for (let i = 0; i < months; i++, m = nextMonth(m)) if (!booked.has(m)) gaps.push({ month: m, label: monthLabel(m) });
+  return gaps;
+}
+
+/** The directors who may be booked, by name (directors only, never the whole directory). */
+export async function directorsToBook(db: Db, actor: Actor) {
+  authorise(actor, 'rota.manage');
+  return listDirectors(db);
 }
 
 /** The rota as CSV, one row a month, for a spreadsheet. */
@@ -62,25 +97,75 @@ export async function rotaCsv(db: Db, actor: Actor): Promise<string> {
 /** The rota as the API sends it: everything editors see, for any token that may read the directory. */
 export async function rotaForApi(db: Db, actor: Actor): Promise<RotaEntry[]> {
   authorise(actor, 'directory.view');
-  return Promise.all((await repo.listSlots(db)).map((s) => toEntry(db, s)));
+  return toEntries(db, await repo.listSlots(db));
 }
 
 /** The slots of the signed-in director. */
 export async function mySlots(db: Db, actor: Actor): Promise<RotaEntry[]> {
   authorise(actor, 'rota.viewOwn');
   if (actor.id == null || actor.kind !== 'person') return [];
-  return Promise.all((await repo.slotsOf(db, actor.id)).map((s) => toEntry(db, s)));
+  return toEntries(db, await repo.slotsOf(db, actor.id));
 }
 
-const assignInput = z.object({ month: monthField, person: z.union([emailField, idField('Choose a director')]) });
+/** "Your introduction for MONTH is due on DATE" for each of the signed-in person's months not yet written and not past. */
+export async function dueNotices(db: Db, actor: Actor, today = new Date()): Promise<Array<{ month: string; text: string }>> {
+  if (actor.id == null || actor.kind !== 'person') return [];
+  const current = monthOf(today);
+  const received = await repo.monthsWithIntroductions(db);
+  return (await repo.slotsOf(db, actor.id))
+    .filter((s) => s.month.slice(0, 7) >= current && !received.has(s.month))
+    .map((s) => {
+      const month = s.month.slice(0, 7);
+      return { month, text: `Your introduction for ${monthLabel(month)} is due on ${longDate(s.deadline ?? defaultDeadline(month))}` };
+    });
+}
 
-/** Sets who writes a month's introduction (a person in the directory, by email or id); the hand-off line follows. */
-export async function assignSlot(db: Db, actor: Actor, input: unknown): Promise<RotaEntry> {
+const CHOOSE_DIRECTOR = 'Choose the director who will write the introduction';
+const MONTH_MESSAGE = 'Enter the month as YYYY-MM, for example 2031-06';
+
+/** What booking a month takes: the month, the director (email or id), and whether replacing who is booked is confirmed. */
+export const assignInput = z.object({
+  month: z.string({ error: MONTH_MESSAGE }).pipe(monthField),
+  person: z.union([emailField, idField(CHOOSE_DIRECTOR)], { error: CHOOSE_DIRECTOR }),
+  replace: z.union([z.boolean(), z.literal('yes'), z.literal('')]).optional(),
+});
+/** The input of assignSlot, as a form or the API sends it. */
+export type AssignInput = z.input<typeof assignInput>;
+
+/** The month is booked for someone else and the replacement was not confirmed; says who would be replaced. */
+export class ReplacementNeeded extends ValidationError {
+  constructor(
+    readonly month: string,
+    readonly current: string,
+    readonly next: string,
+  ) {
+    super([{ field: 'replace', message: `${monthLabel(month)} is booked for ${current}: confirm that ${next} replaces them` }]);
+  }
+}
+
+/** How the rota writes to directors when a booking changes. */
+export interface RotaMail {
+  mailer: Mailer;
+  baseUrl: string;
+  networkName: string;
+  from: string;
+}
+
+/** Sets who writes a month's introduction (a person in the directory, by email or id); the hand-off line follows.
+ * A month already booked for someone else needs `replace`; both directors are then told, the first with a calendar cancellation. */
+export async function assignSlot(db: Db, actor: Actor, input: AssignInput | unknown, mail?: RotaMail, today = new Date()): Promise<RotaEntry> {
   authorise(actor, 'rota.manage');
   const v = parseOrThrow(assignInput, input);
+  if (v.month < monthOf(today))
+    throw new ValidationError([
+      { field: 'month', message: `${monthLabel(v.month)} has passed: choose ${monthLabel(monthOf(today))} or a later month` },
+    ]);
   const person = typeof v.person === 'number' ? await personForAuth(db, v.person) : await personByEmailForAuth(db, v.person);
   if (!person) throw new ValidationError([{ field: 'person', message: `${v.person} is not in the directory: add them first` }]);
   await inTransaction(db, async (tx) => {
+    const before = await repo.slotFor(tx, monthStart(v.month));
+    const replacing = before && before.personId !== person.id ? before : undefined;
+    if (replacing && !(v.replace === true || v.replace === 'yes')) throw new ReplacementNeeded(v.month, replacing.authorName, person.name);
     await repo.upsertSlot(tx, {
       month: monthStart(v.month),
       personId: person.id,
@@ -91,11 +176,83 @@ export async function assignSlot(db: Db, actor: Actor, input: unknown): Promise<
       action: 'rota.assign',
       entityType: 'rota',
       entityId: v.month,
-      summary: `${person.name} writes the introduction for ${monthLabel(v.month)}`,
+      summary: replacing
+        ? `${person.name} replaces ${replacing.authorName} for the introduction for ${monthLabel(v.month)}`
+        : `${person.name} writes the introduction for ${monthLabel(v.month)}`,
     });
+    if (replacing && mail) await tellOfReplacement(tx, mail, { month: v.month, slot: replacing, next: person });
   });
   await syncHandoffs(db);
   return toEntry(db, (await repo.slotFor(db, monthStart(v.month)))!);
+}
+
+/** Who booking this director for this month would replace, for the confirm page; NotFound when nobody would be. */
+export async function replacementFor(db: Db, actor: Actor, input: AssignInput | unknown) {
+  authorise(actor, 'rota.manage');
+  const v = parseOrThrow(assignInput, input);
+  const person = typeof v.person === 'number' ? await personForAuth(db, v.person) : await personByEmailForAuth(db, v.person);
+  const slot = await repo.slotFor(db, monthStart(v.month));
+  if (!person || !slot || slot.personId === person.id) throw new NotFoundError('Booking to replace');
+  return {
+    month: v.month,
+    label: monthLabel(v.month),
+    person: typeof v.person === 'number' ? String(v.person) : v.person,
+    current: slot.authorName,
+    currentOrganisation: slot.organisationName,
+    next: person.name,
+    nextOrganisation: person.organisationName,
+  };
+}
+
+/** Emails the replaced director (with a cancellation of the deadline invitation they had) and the new one. */
+async function tellOfReplacement(tx: Db, mail: RotaMail, r: { month: string; slot: repo.Slot; next: Person }): Promise<void> {
+  const label = monthLabel(r.month);
+  const deadline = r.slot.deadline ?? defaultDeadline(r.month);
+  const old = r.slot.personId ? await personForAuth(tx, r.slot.personId) : undefined;
+  if (old) {
+    const hadInvitation = await repo.wasReminded(tx, monthStart(r.month), old.id);
+    const { text, html } = renderSimpleEmail({
+      heading: `You no longer need to write the introduction for ${label}`,
+      paragraphs: [
+        `Dear ${old.name},`,
+        `The regional team has changed the rota: ${r.next.name}${r.next.organisationName ? ` (${r.next.organisationName})` : ''} will write the introduction for the ${label} Regional Update instead of you.`,
+        hadInvitation
+          ? 'The deadline in your calendar is cancelled by the attachment, and the personal link we sent you no longer works.'
+          : 'There is nothing you need to do.',
+      ],
+      footer: mail.networkName,
+    });
+    await mail.mailer.queue(tx, {
+      to: old.email,
+      cc: old.paEmail,
+      subject: `Regional Update introduction for ${label}: you have been replaced on the rota`,
+      text,
+      html,
+      ical: hadInvitation
+        ? {
+            method: 'CANCEL',
+            filename: 'cancel.ics',
+            content: deadlineCancellation({ month: r.month, deadline, to: old.email, name: old.name, ...mail }),
+          }
+        : undefined,
+    });
+  }
+  const { text, html } = renderSimpleEmail({
+    heading: `You are on the rota for ${label}`,
+    paragraphs: [
+      `Dear ${r.next.name},`,
+      `The regional team has booked you to write the introduction for the ${label} Regional Update, in place of ${r.slot.authorName}. It is due on ${longDate(deadline)}.`,
+      'You will get a reminder with a personal link to write it, and the deadline as a calendar invitation.',
+    ],
+    footer: mail.networkName,
+  });
+  await mail.mailer.queue(tx, {
+    to: r.next.email,
+    cc: r.next.paEmail,
+    subject: `Regional Update introduction for ${label}: due ${longDate(deadline)}`,
+    text,
+    html,
+  });
 }
 
 /** Swaps the authors of two months, keeping each month's deadline. */
@@ -142,7 +299,7 @@ export async function fairness(db: Db, actor: Actor, today = new Date()) {
   authorise(actor, 'rota.manage');
   const slots = await repo.listSlots(db);
   const current = monthOf(today);
-  const people = (await searchPeople(db, actor, { limit: 10_000, offset: 0 })).rows;
+  const people = await listDirectors(db);
   const orgOf = (s: repo.Slot) => (s.personId ? people.find((p) => p.id === s.personId)?.organisationName : null) ?? s.organisationName;
   return (await listMemberOrganisations(db))
     .map((org) => {

@@ -19,6 +19,7 @@ import { guardInput } from './input-guard.js';
 import { badInputFromDatabase } from '../db/input-errors.js';
 import type { UploadedFile } from './forms.js';
 import { takeNotice } from './page.js';
+import { visibleFeatures } from './features.js';
 import { loggerOptions, logRequestsAtDebug } from '../log/logger.js';
 
 const root = projectRoot;
@@ -91,7 +92,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
     const csrf = () => this.generateCsrf({ userInfo: csrfBinding(this.request) });
     const actor = this.request.actor;
     const can = (action: string, resource?: Record<string, unknown>) => opts.can?.(actor, action, resource) ?? false;
-    return views.render(template, { ...data, actor, can, currentPath: this.request.url, csrf });
+    const features = visibleFeatures(app, can);
+    return views.render(template, { ...data, actor, can, currentPath: this.request.url, csrf, features });
   });
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
     // The notice from the last redirect is taken here, not in render(): rendered strings may be cached for everyone.

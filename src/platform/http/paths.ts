@@ -88,6 +88,7 @@ export const paths = {
   adminRotaExport: '/admin/rota.csv',
   adminRotaDeadline: '/admin/rota/deadline',
   adminIntroductionPlace: route('/admin/introductions/:id/place'),
+  adminRotaReplace: '/admin/rota/replace',
   adminJobs: '/admin/jobs',
   adminJobRetry: (id: number | string) => `/admin/jobs/${id}/retry`,
   subscribe: '/subscribe',
