@@ -25,6 +25,19 @@ export async function recordAudit(tx: Db, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
+/** Records an unsubscribe (from an email's link or one-click header, with no one signed in), in the change's transaction. */
+export async function recordUnsubscribe(tx: Db, who: { subscriberId: number; email: string; listId: number; listName: string; source: string }): Promise<void> {
+  await tx.insert(auditEvents).values({
+    actorId: null,
+    actorLabel: who.email,
+    action: 'subscription.unsubscribe',
+    entityType: 'subscriber',
+    entityId: String(who.subscriberId),
+    summary: `${who.email} unsubscribed from ${who.listName} (${who.source.replace('-', ' ')})`,
+    data: { listId: who.listId, source: who.source },
+  });
+}
+
 /** A page of the audit log, newest first, optionally for one entity. */
 export async function listAudit(
   db: Db,
