@@ -1,4 +1,4 @@
-import { desc, eq, and, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, and, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/actor.js';
 import { auditEvents } from './schema.js';
@@ -53,4 +53,19 @@ export async function listAudit(
     .orderBy(desc(auditEvents.id))
     .limit(opts.perPage)
     .offset((opts.page - 1) * opts.perPage);
+}
+
+/** Every audit entry about a person or made by them (as a person, or as a subscriber by address), oldest first: for their data on request. */
+export async function auditAbout(db: Db, who: { personId: number; email: string }) {
+  return db
+    .select({ at: auditEvents.at, by: auditEvents.actorLabel, action: auditEvents.action, summary: auditEvents.summary })
+    .from(auditEvents)
+    .where(
+      or(
+        and(eq(auditEvents.entityType, 'person'), eq(auditEvents.entityId, String(who.personId))),
+        eq(auditEvents.actorId, who.personId),
+        eq(auditEvents.actorLabel, who.email),
+      ),
+    )
+    .orderBy(asc(auditEvents.id));
 }
