@@ -18,6 +18,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'person.edit': ['director', 'editor', 'admin'],
   'person.changeEmail': ['director', 'editor', 'admin'],
   'person.setAccessRole': ['admin'],
+  'person.exportData': ['admin'],
   'admin.view': ['editor', 'admin'],
   'audit.view': ['admin'],
   'outbox.view': ['admin'],

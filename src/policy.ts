@@ -23,6 +23,7 @@ export const RULES = {
   'person.changeEmail': (a: Actor, r?: Resource) =>
     atLeast(a.role, 'admin') || (a.role === 'editor' && targetBelow(r, 'editor')) || directorsOwn(a, r),
   'person.setAccessRole': (a: Actor) => atLeast(a.role, 'admin'),
+  'person.exportData': (a: Actor) => atLeast(a.role, 'admin'),
   'admin.view': (a: Actor) => atLeast(a.role, 'editor'),
   'audit.view': (a: Actor) => atLeast(a.role, 'admin'),
   'outbox.view': (a: Actor) => atLeast(a.role, 'admin'),

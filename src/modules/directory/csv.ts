@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/actor.js';
 import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
 import { personInput, type PersonInput } from './validation.js';
+import { JOB_ROLES } from './job-roles.js';
 
 /** The columns of the people CSV, in export order; import needs name, email and role. */
 export const PEOPLE_CSV_COLUMNS = ['name', 'email', 'job_title', 'organisation', 'role', 'pa_email', 'access_role'] as const;
@@ -102,7 +103,9 @@ export async function importPeopleCsv(db: Db, actor: Actor, file: Buffer | strin
       accessRole: row.access_role || undefined,
     });
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, line).map((i) => ({ ...i, field: FIELD_TO_COLUMN[i.field] ?? i.field })));
+      // A spreadsheet has no list to pick from: the role message names the values the column takes.
+      const named = (i: FieldIssue) => (i.field === 'role' ? `${i.message}: one of ${JOB_ROLES.join(', ')}` : i.message);
+      issues.push(...zodIssues(parsed.error, line).map((i) => ({ ...i, message: named(i), field: FIELD_TO_COLUMN[i.field] ?? i.field })));
       continue;
     }
     const first = seen.get(parsed.data.email);

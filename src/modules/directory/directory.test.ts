@@ -120,7 +120,7 @@ describe('directory', () => {
     const d = await directory.createPerson(database.db, admin, { name: 'Nigel', email: 'nigel@example.org', role: 'director' });
     const e = await directory.createPerson(database.db, admin, { name: 'Third', email: 'third@example.org', role: 'director' });
     await directory.appointToOffice(database.db, admin, { office: 'chair', personId: a.id, startsOn: '2021-04-01' });
-    await directory.appointToOffice(database.db, admin, { office: 'chair', personId: b.id, startsOn: '2023-03-01' });
+    await directory.appointToOffice(database.db, admin, { office: 'chair', personId: b.id, startsOn: '2023-03-01', confirmed: 'yes' });
     await directory.appointToOffice(database.db, admin, { office: 'co-vice-chair', personId: d.id, startsOn: '2022-01-01' });
     await directory.appointToOffice(database.db, admin, { office: 'co-vice-chair', personId: c.id, startsOn: '2023-03-01' });
     const names = async (day: string) =>
@@ -128,7 +128,7 @@ describe('directory', () => {
     expect(await names('2022-06-01')).toEqual(['chair:Emma', 'co-vice-chair:Nigel']);
     expect(await names('2023-02-28')).toEqual(['chair:Emma', 'co-vice-chair:Nigel']);
     expect(await names('2023-03-01')).toEqual(['chair:Jenny', 'co-vice-chair:Jo', 'co-vice-chair:Nigel']);
-    await directory.appointToOffice(database.db, admin, { office: 'co-vice-chair', personId: e.id, startsOn: '2024-01-01' });
+    await directory.appointToOffice(database.db, admin, { office: 'co-vice-chair', personId: e.id, startsOn: '2024-01-01', seat: 1, confirmed: 'yes' });
     expect(await names('2024-01-01')).toEqual(['chair:Jenny', 'co-vice-chair:Jo', 'co-vice-chair:Third']);
     const history = await directory.leadershipChanges(database.db);
     expect(history.find((h) => h.personName === 'Emma')).toMatchObject({
@@ -137,7 +137,7 @@ describe('directory', () => {
       organisationName: 'Staffordshire',
     });
     expect(
-      await issuesOf(directory.appointToOffice(database.db, admin, { office: 'emperor', personId: a.id, startsOn: '2023-13-01' })),
+      await issuesOf(directory.appointToOffice(database.db, admin, { office: 'emperor' as never, personId: a.id, startsOn: '2023-13-01' })),
     ).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'office' }), expect.objectContaining({ field: 'startsOn' })]));
   });
 

@@ -7,9 +7,10 @@ import { parseId, pathId } from '../../platform/validation.js';
 import { paths, withQuery } from '../../platform/http/paths.js';
 import { authorise, can } from '../../policy.js';
 import { exportPeopleCsv, importPeopleCsv } from './csv.js';
-import { JOB_ROLES, JOB_ROLE_LABELS, OFFICES, OFFICE_LABELS, ORGANISATION_KINDS } from './schema.js';
+import { JOB_ROLES, JOB_ROLE_LABELS, ORGANISATION_KINDS } from './schema.js';
 import * as directory from './service.js';
 import { organisationPages } from './pages/organisations.js';
+import { officePages } from './pages/offices.js';
 import { ACCOUNT_ROLES } from '../../platform/actor.js';
 
 const PER_PAGE = 50;
@@ -19,7 +20,6 @@ const choices = {
   jobRoles: JOB_ROLES.map((r) => ({ value: r, text: JOB_ROLE_LABELS[r] })),
   kinds: ORGANISATION_KINDS.map((k) => ({ value: k, text: k[0]!.toUpperCase() + k.slice(1) })),
   accessRoles: ACCOUNT_ROLES.map((r) => ({ value: r, text: r[0]!.toUpperCase() + r.slice(1) })),
-  offices: OFFICES.map((o) => ({ value: o, text: OFFICE_LABELS[o] })),
 };
 
 type Body = Record<string, string | undefined>;
@@ -169,30 +169,5 @@ export function directoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   organisationPages(app, ctx);
-  registerOfficePages(app, ctx);
-}
-
-function registerOfficePages(app: FastifyInstance, { db }: AppContext) {
-  const data = async (req: FastifyRequest, extra: Record<string, unknown>) => ({
-    ...choices,
-    current: await directory.officeHoldersOn(db),
-    history: await directory.leadershipChanges(db),
-    people: (await directory.searchPeople(db, req.actor, { limit: 5000, offset: 0 })).rows,
-    officeLabels: OFFICE_LABELS,
-    ...extra,
-  });
-  app.get(paths.adminOffices, async (req, reply) => {
-    authorise(req.actor, 'directory.manage');
-    return reply.page('directory/views/offices.njk', await data(req, { values: {} }));
-  });
-  app.post(paths.adminOffices, async (req, reply) => {
-    const body = (req.body ?? {}) as Body;
-    try {
-      await directory.appointToOffice(db, req.actor, body);
-      return reply.redirect(paths.adminOffices, 303);
-    } catch (err) {
-      authorise(req.actor, 'directory.manage');
-      return onInvalid(err, reply, 'directory/views/offices.njk', await data(req, { values: body }));
-    }
-  });
+  officePages(app, ctx);
 }

@@ -6,8 +6,8 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderSimpleEmail } from '../../platform/mail/render.js';
 import { authorise } from '../../policy.js';
 import * as repo from './repo.js';
-import { OFFICE_LABELS, type Office } from './schema.js';
-import { officeInput, organisationInput, type OrganisationFields, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';
+import { JOB_ROLE_LABELS, type JobRole } from './schema.js';
+import { organisationInput, type OrganisationFields, personInput, personPatch, type PersonInput, type PersonPatch } from './validation.js';
 
 /** Creates an organisation; a name already in use is a validation error on `name`. */
 export async function createOrganisation(db: Db, actor: Actor, input: OrganisationFields): Promise<repo.Organisation> {
@@ -77,6 +77,32 @@ function toValues(input: PersonInput, organisationId: number | null): repo.Perso
   };
 }
 
+const FIELD_WORDS: Record<keyof repo.PersonValues, string> = {
+  name: 'name',
+  email: 'email address',
+  jobTitle: 'job title',
+  organisationId: 'organisation',
+  jobRole: "role in children's services",
+  paEmail: "PA's email address",
+  accessRole: 'access in Baton',
+};
+
+/** Says a change to a person in words: "Changed Jo Bloggs: job title from 'Head' to 'Director'; organisation from none to Solihull". */
+async function describeChanges(db: Db, before: repo.PersonView, changes: Partial<repo.PersonValues>): Promise<string> {
+  const shown = async (key: keyof repo.PersonValues, value: unknown): Promise<string> => {
+    if (value == null || value === '') return 'none';
+    if (key === 'organisationId') return (await repo.getOrganisation(db, value as number))?.name ?? `organisation ${String(value)}`;
+    if (key === 'jobRole') return JOB_ROLE_LABELS[value as JobRole] ?? String(value);
+    return `'${String(value)}'`;
+  };
+  const parts: string[] = [];
+  for (const key of Object.keys(changes) as Array<keyof repo.PersonValues>) {
+    if (changes[key] === before[key]) continue;
+    parts.push(`${FIELD_WORDS[key]} from ${await shown(key, before[key])} to ${await shown(key, changes[key])}`);
+  }
+  return `Changed ${before.name}: ${parts.join('; ') || 'nothing'}`;
+}
+
 /** Adds a person; an address already in the directory is a validation error on `email`. */
 export async function createPerson(db: Db, actor: Actor, input: unknown): Promise<repo.PersonView> {
   const values = parseOrThrow(personInput, input);
@@ -92,7 +118,7 @@ export async function createPerson(db: Db, actor: Actor, input: unknown): Promis
       action: 'person.create',
       entityType: 'person',
       entityId: id,
-      summary: `Added ${values.name} <${values.email}>`,
+      summary: `Added ${values.name} <${values.email}> as ${JOB_ROLE_LABELS[values.role]}`,
       data: values,
     });
     return (await repo.getPerson(tx, id))!;
@@ -158,7 +184,7 @@ export async function updatePerson(db: Db, actor: Actor, id: number, input: unkn
       action: changes.accessRole ? 'person.role' : changes.email ? 'person.email' : 'person.update',
       entityType: 'person',
       entityId: id,
-      summary: `Changed ${before.name}: ${Object.keys(changes).join(', ') || 'nothing'}`,
+      summary: await describeChanges(tx, before, changes),
       data: { before: beforeShown, after: changes },
     });
     if (changes.email && notices) {
@@ -192,43 +218,7 @@ export async function searchPeople(db: Db, actor: Actor, filter: repo.PeopleFilt
   return repo.listPeople(db, filter);
 }
 
-const CAPACITY: Record<Office, number> = { chair: 1, 'co-vice-chair': 2, 'executive-lead': 1, 'workstream-sponsor': 1 };
-
-function dayBefore(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Appoints someone to an office from a date, ending the terms of those they replace the day before. */
-export async function appointToOffice(db: Db, actor: Actor, input: unknown): Promise<number> {
-  authorise(actor, 'directory.manage');
-  const v = parseOrThrow(officeInput, input);
-  return inTransaction(db, async (tx) => {
-    const person = await repo.getPerson(tx, v.personId);
-    if (!person) throw new ValidationError([{ field: 'personId', message: 'Choose a person from the directory' }]);
-    const open = await repo.openTerms(tx, v.office, v.office === 'workstream-sponsor' ? v.portfolio : null, v.startsOn);
-    const excess = open.length + 1 - CAPACITY[v.office];
-    const replaced = open.sort((a, b) => a.startsOn.localeCompare(b.startsOn)).slice(0, Math.max(0, excess));
-    for (const term of replaced) {
-      await repo.endTerm(tx, term.id, term.startsOn < v.startsOn ? dayBefore(v.startsOn) : v.startsOn);
-    }
-    const id = await repo.insertTerm(tx, {
-      office: v.office,
-      personId: v.personId,
-      portfolio: v.office === 'workstream-sponsor' ? v.portfolio : null,
-      startsOn: v.startsOn,
-    });
-    await recordAudit(tx, actor, {
-      action: 'office.appoint',
-      entityType: 'person',
-      entityId: v.personId,
-      summary: `${person.name} became ${OFFICE_LABELS[v.office]}${v.portfolio ? ` (${v.portfolio})` : ''} from ${v.startsOn}`,
-      data: { ...v, replacedTerms: replaced.map((t) => t.id) },
-    });
-    return id;
-  });
-}
+export { appointToOffice, planAppointment, OfficeHeldError, type AppointmentPlan } from './offices.js';
 
 /** Who held which office on a day (default today). */
 export async function officeHoldersOn(db: Db, day = new Date().toISOString().slice(0, 10)) {

@@ -7,7 +7,7 @@ import type { Actor } from '../../platform/actor.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { renderSimpleEmail } from '../../platform/mail/render.js';
 import { paths } from '../../platform/http/paths.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, recordUnsubscribe } from '../audit/service.js';
 import { authorise } from '../../policy.js';
 import { hashToken, newToken, signParts, verifyParts } from '../auth/tokens.js';
 import { emailField } from '../directory/validation.js';
@@ -212,6 +212,8 @@ export async function unsubscribe(db: Db, secret: string, token: string, source:
     if (status !== 'unsubscribed') {
       await repo.setSubscription(tx, t.listId, t.subscriberId, 'unsubscribed');
       await repo.recordConsent(tx, { subscriberId: t.subscriberId, listId: t.listId, action: 'unsubscribe', source });
+      const [list, subscriber] = [await repo.getList(tx, t.listId), await repo.getSubscriber(tx, t.subscriberId)];
+      await recordUnsubscribe(tx, { ...t, email: subscriber?.email ?? '', listName: list?.name ?? `list ${t.listId}`, source });
     }
     return true;
   });

@@ -37,6 +37,7 @@ export const paths = {
   adminOrganisationsNew: '/admin/organisations/new',
   adminOrganisation: route('/admin/organisations/:id'),
   adminOffices: '/admin/offices',
+  adminOfficesConfirm: '/admin/offices/confirm',
   adminAudit: '/admin/audit',
   adminOutbox: '/admin/outbox',
   adminOutboxMessage: route('/admin/outbox/:id'),
