@@ -27,6 +27,8 @@ import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
 import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
+import { planRoutes } from './modules/plan/routes.js';
+import { planApi } from './modules/plan/api.js';
 import { can, isAction } from './policy.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
@@ -103,6 +105,8 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         bulletinApi,
         rotaApi,
         mailingApi,
+        planRoutes,
+        planApi,
         apiDocsRoutes,
       ],
     });
