@@ -29,6 +29,8 @@ import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
 import { planRoutes } from './modules/plan/routes.js';
 import { planApi } from './modules/plan/api.js';
+import { sharingApi } from './modules/sharing/api.js';
+import { opportunitiesApi } from './modules/opportunities/api.js';
 import { can, isAction } from './policy.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
@@ -107,6 +109,8 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         mailingApi,
         planRoutes,
         planApi,
+        sharingApi,
+        opportunitiesApi,
         apiDocsRoutes,
       ],
     });
