@@ -41,7 +41,7 @@ describe('opportunities', () => {
     const made = await baton.app.inject({ method: 'POST', url: '/api/v1/opportunities', headers: auth, payload: { title: 'Pilot', partner: 'Research in Practice', description: 'A pilot', closes: '2099-12-31' } });
     expect(made.statusCode).toBe(201);
     const id = made.json().id as number;
-    const sign = (payload: unknown) => baton.app.inject({ method: 'POST', url: `/api/v1/opportunities/${id}/signups`, headers: auth, payload });
+    const sign = (payload: Record<string, unknown>) => baton.app.inject({ method: 'POST', url: `/api/v1/opportunities/${id}/signups`, headers: auth, payload });
     expect((await sign({ organisation: 'Telford', contact: 'x@example.org', note: 'Keen' })).statusCode).toBe(201);
     const again = await sign({ organisation: 'Telford', contact: 'x@example.org' });
     expect(again.statusCode).toBe(409);

@@ -51,6 +51,7 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
 
 /** An organisation signs up (its director, or an editor on its behalf); once per organisation, and only until the closing date. */
 export async function signUp(db: Db, actor: Actor, opportunityId: number, input: SignupInput, day = today()): Promise<number> {
+  authorise(actor, 'opportunity.signup', { organisationId: actor.organisationId });
   const o = await getOpportunity(db, actor, opportunityId);
   const v = parseOrThrow(signupInput, input);
   const org = (await listAllOrganisations(db)).find((x) => (typeof v.organisation === 'number' ? x.id === v.organisation : x.name === v.organisation));

@@ -106,8 +106,13 @@ export async function projectResource(db: Db, project: { workstreamId: number })
   return { leadPersonId: ws?.leadPersonId ?? null };
 }
 
+// Refuses at once anyone who could update no project at all (not an editor, nor a person who might lead a workstream),
+// so they learn nothing about which projects or workstreams exist.
+const mayUpdateSome = (actor: Actor) => authorise(actor, 'project.update', { leadPersonId: actor.kind === 'person' ? actor.id : -1 });
+
 /** Adds a project under a workstream (editors, or the workstream's lead). */
 export async function createProject(db: Db, actor: Actor, input: ProjectInput): Promise<repo.Project> {
+  mayUpdateSome(actor);
   const v = parseOrThrow(projectInput, input);
   const ws = await resolveWorkstream(db, v.workstream);
   authorise(actor, 'project.update', { leadPersonId: ws.leadPersonId });
@@ -133,6 +138,7 @@ export async function createProject(db: Db, actor: Actor, input: ProjectInput): 
 
 /** Changes a project (editors, or the lead of its workstream); the audit entry says which fields changed from what. */
 export async function updateProject(db: Db, actor: Actor, id: number, input: ProjectPatch): Promise<repo.Project> {
+  mayUpdateSome(actor);
   const before = await repo.getProject(db, id);
   if (!before) throw new NotFoundError('Project');
   authorise(actor, 'project.update', await projectResource(db, before));
@@ -161,6 +167,7 @@ export async function updateProject(db: Db, actor: Actor, id: number, input: Pro
 
 /** Records a dated outcome or piece of learning on a project (editors, or the lead of its workstream). */
 export async function addOutcome(db: Db, actor: Actor, projectId: number, input: OutcomeInput) {
+  mayUpdateSome(actor);
   const project = await repo.getProject(db, projectId);
   if (!project) throw new NotFoundError('Project');
   authorise(actor, 'project.update', await projectResource(db, project));
