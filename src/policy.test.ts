@@ -33,6 +33,19 @@ const EXPECTED: Record<Action, Role[]> = {
   'mailing.manage': ['editor', 'admin'],
   'mailing.send': ['editor', 'admin'],
   'rota.viewOwn': ['director', 'editor', 'admin'],
+  'plan.view': ['public', 'subscriber', 'member', 'director', 'editor', 'admin'],
+  'plan.viewDetail': ['member', 'director', 'editor', 'admin'],
+  'plan.manage': ['editor', 'admin'],
+  'project.update': ['editor', 'admin'],
+  'network.view': ['member', 'director', 'editor', 'admin'],
+  'network.manage': ['editor', 'admin'],
+  'network.lead': ['editor', 'admin'],
+  'network.comment': ['member', 'director', 'editor', 'admin'],
+  'share.submit': ['member', 'director', 'editor', 'admin'],
+  'share.review': ['editor', 'admin'],
+  'opportunity.view': ['public', 'subscriber', 'member', 'director', 'editor', 'admin'],
+  'opportunity.manage': ['editor', 'admin'],
+  'opportunity.signup': ['director', 'editor', 'admin'],
 };
 
 describe('policy', () => {

@@ -5,12 +5,16 @@ import { ForbiddenError } from './platform/errors.js';
 export interface Resource {
   organisationId?: number | null;
   accessRole?: Role | null;
+  /** The person who leads it (a workstream's lead for its projects, a network's chair for its documents). */
+  leadPersonId?: number | null;
 }
 
 const sameOrg = (a: Actor, r?: Resource) => a.organisationId != null && r?.organisationId === a.organisationId;
 // A target with no known access role counts as the most trusted, so a missing field never grants anything.
 const targetBelow = (r: Resource | undefined, role: Role) => r?.accessRole != null && !atLeast(r.accessRole, role);
 // A director acts for their own organisation's people, and only those with no more access than a member.
+// The person named as the thing's lead, signed in as themselves with at least a member's access.
+const leads = (a: Actor, r?: Resource) => a.kind === 'person' && a.id != null && r?.leadPersonId === a.id && atLeast(a.role, 'member');
 const directorsOwn = (a: Actor, r?: Resource) => a.role === 'director' && sameOrg(a, r) && targetBelow(r, 'director');
 
 /** Every permission in Baton, one line each: who may do what. */
@@ -38,6 +42,20 @@ export const RULES = {
   'mailing.manage': (a: Actor) => atLeast(a.role, 'editor'),
   'mailing.send': (a: Actor) => atLeast(a.role, 'editor'),
   'rota.viewOwn': (a: Actor) => atLeast(a.role, 'director'),
+  // The network's work: the plan, networks, "Anything to Share", opportunities.
+  'plan.view': () => true,
+  'plan.viewDetail': (a: Actor) => atLeast(a.role, 'member'),
+  'plan.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'project.update': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || leads(a, r),
+  'network.view': (a: Actor) => atLeast(a.role, 'member'),
+  'network.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'network.lead': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || leads(a, r),
+  'network.comment': (a: Actor) => atLeast(a.role, 'member'),
+  'share.submit': (a: Actor) => atLeast(a.role, 'member'),
+  'share.review': (a: Actor) => atLeast(a.role, 'editor'),
+  'opportunity.view': () => true,
+  'opportunity.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'opportunity.signup': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || (atLeast(a.role, 'director') && sameOrg(a, r)),
 } satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
 
 /** A named permission. */

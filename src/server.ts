@@ -27,6 +27,10 @@ import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
 import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
+import { planRoutes } from './modules/plan/routes.js';
+import { planApi } from './modules/plan/api.js';
+import { sharingApi } from './modules/sharing/api.js';
+import { opportunitiesApi } from './modules/opportunities/api.js';
 import { can, isAction } from './policy.js';
 import { registerFeature } from './platform/http/features.js';
 import { paths } from './platform/http/paths.js';
@@ -124,6 +128,10 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         bulletinApi,
         rotaApi,
         mailingApi,
+        planRoutes,
+        planApi,
+        sharingApi,
+        opportunitiesApi,
         apiDocsRoutes,
       ],
     });

@@ -26,6 +26,9 @@ const MIN_ROLE: Array<[RegExp, Role]> = [
   [/^GET \/account$/, 'subscriber'], // account.view
   [/^POST \/updates\/:slug\/comments$/, 'member'], // comment.create
   [/^GET \/api\/v1\/(organisations|people|rota)\b/, 'member'], // directory.view
+  [/^GET \/api\/v1\/plan$/, 'subscriber'], // plan.view: any token
+  [/^POST \/api\/v1\/shares$/, 'member'], // share.submit
+  [/^\w+ \/plan\/(projects|report)/, 'member'], // plan.viewDetail; project.update also for a workstream's lead (plan.test.ts)
   [/^\w+ \/api\/v1\//, 'editor'], // directory.manage, bulletin.*, rota.manage, mailing.*
   [/./, 'public'], // includes POST /account/sign-out-everywhere: with no session there is nothing to end
 ];
@@ -55,6 +58,11 @@ const API_INPUT: Record<string, (t: Targets, n: number) => { body?: unknown; que
   'POST /api/v1/rota': () => ({ body: { month: '2033-01', person: 'target@example.org' } }),
   'POST /api/v1/subscribers': (t, n) => ({ body: { lists: [t.listName], subscribers: [{ email: `api-reader${n}@example.org` }] } }),
   'GET /api/v1/subscribers': (t) => ({ query: `?list=${encodeURIComponent(t.listName)}` }),
+  'POST /api/v1/projects': () => ({ body: { title: 'API project', workstream: 'No such workstream', status: 'active' } }),
+  'POST /api/v1/projects/:id/outcomes': () => ({ body: { text: 'An outcome' } }),
+  'POST /api/v1/shares': () => ({ body: { title: 'API share', body: 'What we did' } }),
+  'POST /api/v1/opportunities': (_t, n) => ({ body: { title: 'API pilot', partner: `API partner ${n}`, description: 'A pilot', closes: '2099-01-31' } }),
+  'POST /api/v1/opportunities/:id/signups': () => ({ body: { organisation: 'No such council', contact: 'x@example.org' } }),
 };
 
 /** Routes that answer 500 for a reason outside authorisation (input validation, fixed separately); keep this list short. */

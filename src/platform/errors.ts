@@ -44,3 +44,6 @@ export class ForbiddenError extends Error {
     super(`Not allowed: ${action}`);
   }
 }
+
+/** Input that conflicts with what is already there or with the thing's state (a second sign-up, comments closed): the API answers 409. */
+export class ConflictError extends ValidationError {}

@@ -184,6 +184,8 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   unsubscribe: () => 'not-a-live-token',
   introduction: () => 'not-a-live-token',
   ':decision': () => 'approve',
+  projects: () => 999_999,
+  opportunities: () => 999_999,
 };
 
 /** Turns a route's pattern into a URL naming real rows; throws for a parameter it does not know, so a new route cannot slip past. */

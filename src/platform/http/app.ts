@@ -9,7 +9,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import staticFiles from '@fastify/static';
 import { PUBLIC_ACTOR, type Actor } from '../actor.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
 import { registerAfterResponse } from './after-response.js';
@@ -184,6 +184,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
 
 function handleError(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) {
   const api = req.url.startsWith('/api/');
+  if (err instanceof ConflictError && api) return reply.code(409).send({ error: 'conflict', message: err.message, errors: err.issues });
   if (err instanceof ValidationError) {
     if (api) return reply.code(422).send({ error: 'validation', message: err.message, errors: err.issues });
     return reply.code(400).page('errors/problem.njk', { title: 'There is a problem', issues: err.issues });
