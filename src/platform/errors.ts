@@ -44,3 +44,17 @@ export class ForbiddenError extends Error {
     super(`Not allowed: ${action}`);
   }
 }
+
+/** The request clashes with the current state (already booked, full, already decided); the API answers 409. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A lock could not be had in time; the HTTP layer answers 503 "busy, please try again". */
+export class BusyError extends Error {
+  constructor(message = 'Busy, please try again') {
+    super(message);
+  }
+}
