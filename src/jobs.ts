@@ -8,6 +8,7 @@ import { registerBulletinJobs } from './modules/bulletin/jobs.js';
 import { registerMailingJobs } from './modules/mailing/jobs.js';
 import { SendWorker } from './modules/mailing/sender.js';
 import { registerRotaJobs } from './modules/rota/jobs.js';
+import { registerEventsJobs } from './modules/events/jobs.js';
 
 /** What the modules' jobs need from the process. */
 export interface JobDeps {
@@ -23,6 +24,7 @@ export function registerJobs(jobs: JobRegistry, deps: JobDeps): void {
   registerBulletinJobs(jobs);
   registerRotaJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom });
   registerMailingJobs(jobs, { sender: deps.sender });
+  registerEventsJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom, capacityLocking: config.capacityLocking });
 }
 
 /** A queue with every module's jobs on it: the server runs it all the time, `baton jobs run` once, tests by hand. */

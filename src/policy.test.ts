@@ -32,6 +32,9 @@ const EXPECTED: Record<Action, Role[]> = {
   'mailing.manage': ['editor', 'admin'],
   'mailing.send': ['editor', 'admin'],
   'rota.viewOwn': ['director', 'editor', 'admin'],
+  'events.manage': ['editor', 'admin'],
+  'events.book': ['subscriber', 'member', 'director', 'editor', 'admin'],
+  'events.bookFor': ['director', 'editor', 'admin'],
 };
 
 describe('policy', () => {

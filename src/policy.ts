@@ -37,6 +37,10 @@ export const RULES = {
   'mailing.manage': (a: Actor) => atLeast(a.role, 'editor'),
   'mailing.send': (a: Actor) => atLeast(a.role, 'editor'),
   'rota.viewOwn': (a: Actor) => atLeast(a.role, 'director'),
+  'events.manage': (a: Actor) => atLeast(a.role, 'editor'),
+  'events.book': (a: Actor) => atLeast(a.role, 'subscriber'),
+  // An organisation's contact (a director) books for colleagues of their own organisation; editors for anyone.
+  'events.bookFor': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || (a.role === 'director' && sameOrg(a, r)),
 } satisfies Record<string, (a: Actor, r?: Resource) => boolean>;
 
 /** A named permission. */

@@ -47,7 +47,11 @@ export class ForbiddenError extends Error {
 
 /** The request clashes with the current state (already booked, full, already decided); the API answers 409. */
 export class ConflictError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Fields the API answer carries besides the message (e.g. the existing booking). */
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }

@@ -196,7 +196,7 @@ function handleError(err: Error & { statusCode?: number; code?: string }, req: F
     return reply.code(403).page('errors/403.njk');
   }
   if (err instanceof ConflictError) {
-    if (api) return reply.code(409).send({ error: 'conflict', message: err.message });
+    if (api) return reply.code(409).send({ ...(err as ConflictError).details, error: 'conflict', message: err.message });
     return reply.code(409).page('errors/conflict.njk', { message: err.message });
   }
   if (err instanceof BusyError) {
