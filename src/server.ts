@@ -27,6 +27,7 @@ import { mailingAdminRoutes } from './modules/mailing/routes-admin.js';
 import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
+import { eventsApi } from './modules/events/api.js';
 import { can, isAction } from './policy.js';
 
 /** A running Baton: the HTTP app, its context, and how to stop it cleanly. */
@@ -103,6 +104,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         bulletinApi,
         rotaApi,
         mailingApi,
+        eventsApi,
         apiDocsRoutes,
       ],
     });
