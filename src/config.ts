@@ -29,6 +29,10 @@ const schema = z.object({
     .default('auto')
     .describe('Log format: auto is readable lines on a terminal outside production, JSON otherwise'),
   NODE_ENV: z.string().optional().describe('production keeps logs JSON even on a terminal'),
+  CAPACITY_LOCKING: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Row locks on limited places (event bookings); off only for the control test that shows overbooking'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('Sign-in requests allowed per address per 15 minutes'),
 });
 
@@ -51,6 +55,8 @@ export interface Config {
   mailRate: number;
   smtpPool: number;
   workerLeaseMs: number;
+  /** Row locks on limited places; false only for the control test (CAPACITY_LOCKING=off). */
+  capacityLocking: boolean;
 }
 
 /** Reads and validates the settings once; throws a readable error naming each bad variable. */
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTTY = B
     mailRate: e.MAIL_RATE,
     smtpPool: e.SMTP_POOL,
     workerLeaseMs: Math.round(e.WORKER_LEASE * 1000),
+    capacityLocking: e.CAPACITY_LOCKING === 'on',
   };
 }
 

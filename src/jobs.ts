@@ -9,6 +9,7 @@ import { registerMailingJobs } from './modules/mailing/jobs.js';
 import { SendWorker } from './modules/mailing/sender.js';
 import { registerRotaJobs } from './modules/rota/jobs.js';
 import { registerNetworkJobs } from './modules/networks/jobs.js';
+import { registerEventsJobs } from './modules/events/jobs.js';
 
 /** What the modules' jobs need from the process. */
 export interface JobDeps {
@@ -25,6 +26,7 @@ export function registerJobs(jobs: JobRegistry, deps: JobDeps): void {
   registerRotaJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom });
   registerMailingJobs(jobs, { sender: deps.sender });
   registerNetworkJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName });
+  registerEventsJobs(jobs, { mailer, baseUrl: config.baseUrl, networkName: config.networkName, from: config.mailFrom, capacityLocking: config.capacityLocking });
 }
 
 /** A queue with every module's jobs on it: the server runs it all the time, `baton jobs run` once, tests by hand. */

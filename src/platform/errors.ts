@@ -45,5 +45,23 @@ export class ForbiddenError extends Error {
   }
 }
 
-/** Input that conflicts with what is already there or with the thing's state (a second sign-up, comments closed): the API answers 409. */
-export class ConflictError extends ValidationError {}
+/** Input that conflicts with what is already there or with the thing's state (a second sign-up, comments closed): the API answers 409 naming the field. */
+export class FieldConflictError extends ValidationError {}
+
+/** The request clashes with the current state (already booked, full, already decided); the API answers 409. */
+export class ConflictError extends Error {
+  constructor(
+    message: string,
+    /** Fields the API answer carries besides the message (e.g. the existing booking). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** A lock could not be had in time; the HTTP layer answers 503 "busy, please try again". */
+export class BusyError extends Error {
+  constructor(message = 'Busy, please try again') {
+    super(message);
+  }
+}

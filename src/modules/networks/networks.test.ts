@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { addPerson, testBaton, testConfig } from '../../../test/helpers/app.js';
 import { systemActor, type Actor } from '../../platform/actor.js';
-import { ConflictError, ForbiddenError } from '../../platform/errors.js';
+import { FieldConflictError, ForbiddenError } from '../../platform/errors.js';
 import type { Baton } from '../../server.js';
 import { createScheduler } from '../../jobs.js';
 import * as networks from './service.js';
@@ -38,7 +38,7 @@ describe('networks: documents circulated for comment', () => {
   it('takes comments with author and organisation until the deadline, and only the lead sees them all', async () => {
     const { chair, ann, doc } = await setUp();
     await networks.comment(database.db, person(ann), doc.id, { body: 'Looks good' }, at('2031-05-20T16:59:00Z'));
-    await expect(networks.comment(database.db, person(ann), doc.id, { body: 'Late' }, at('2031-05-20T17:00:00Z'))).rejects.toThrow(ConflictError);
+    await expect(networks.comment(database.db, person(ann), doc.id, { body: 'Late' }, at('2031-05-20T17:00:00Z'))).rejects.toThrow(FieldConflictError);
     const all = await networks.commentsFor(database.db, person(chair), doc.id);
     expect(all.comments.map((c) => [c.authorName, c.organisationName, c.body])).toEqual([['Ann Able', 'Shropshire', 'Looks good']]);
     await expect(networks.commentsFor(database.db, person(ann), doc.id)).rejects.toThrow(ForbiddenError);

@@ -1,5 +1,5 @@
 import { inTransaction, type Db } from '../../platform/db/client.js';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
+import { FieldConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import type { Actor } from '../../platform/actor.js';
 import { authorise } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
@@ -67,7 +67,7 @@ export async function comment(db: Db, actor: Actor, documentId: number, input: C
   const doc = await repo.getDocument(db, documentId);
   if (!doc) throw new NotFoundError('Document');
   const v = parseOrThrow(commentInput, input);
-  if (!commentsOpen(doc, now)) throw new ConflictError([{ field: 'body', message: `Comments closed at ${doc.deadline.toISOString()}` }]);
+  if (!commentsOpen(doc, now)) throw new FieldConflictError([{ field: 'body', message: `Comments closed at ${doc.deadline.toISOString()}` }]);
   const person = actor.kind === 'person' && actor.id != null ? await personForAuth(db, actor.id) : undefined;
   const org = person?.organisationId ? (await listAllOrganisations(db)).find((o) => o.id === person.organisationId)?.name : undefined;
   return repo.insertComment(db, { documentId, personId: person?.id ?? null, authorName: person?.name ?? actor.label, organisationName: org ?? null, body: v.body });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { addPerson, bearer, testBaton } from '../../../test/helpers/app.js';
 import { systemActor, type Actor } from '../../platform/actor.js';
-import { ConflictError, ForbiddenError } from '../../platform/errors.js';
+import { FieldConflictError, ForbiddenError } from '../../platform/errors.js';
 import type { Baton } from '../../server.js';
 import * as opportunities from './service.js';
 
@@ -26,7 +26,7 @@ describe('opportunities', () => {
     const director: Actor = { kind: 'person', id: d.id, label: 'dcs', role: 'director', organisationId: d.organisationId };
     const o = await opportunities.createOpportunity(database.db, editor, { title: 'Kinship care study', partner: 'University of Birmingham', description: 'A research project', closes: '2031-03-31' });
     await opportunities.signUp(database.db, director, o.id, { organisation: 'Worcestershire', contact: 'dcs@example.org' }, '2031-03-31');
-    await expect(opportunities.signUp(database.db, director, o.id, { organisation: 'Worcestershire', contact: 'dcs@example.org' }, '2031-03-01')).rejects.toThrow(ConflictError);
+    await expect(opportunities.signUp(database.db, director, o.id, { organisation: 'Worcestershire', contact: 'dcs@example.org' }, '2031-03-01')).rejects.toThrow(FieldConflictError);
     await expect(opportunities.signUp(database.db, director, o.id, { organisation: 'Shropshire', contact: 'dcs@example.org' }, '2031-03-01')).rejects.toThrow(ForbiddenError);
     await expect(opportunities.signUp(database.db, editor, o.id, { organisation: 'Shropshire', contact: 'o@example.org' }, '2031-04-01')).rejects.toThrow(/closed on 2031-03-31/);
     const list = await opportunities.signups(database.db, editor, o.id);

@@ -1,5 +1,5 @@
 import { inTransaction, type Db } from '../../platform/db/client.js';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
+import { FieldConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import type { Actor } from '../../platform/actor.js';
 import { authorise } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
@@ -57,10 +57,10 @@ export async function signUp(db: Db, actor: Actor, opportunityId: number, input:
   const org = (await listAllOrganisations(db)).find((x) => (typeof v.organisation === 'number' ? x.id === v.organisation : x.name === v.organisation));
   if (!org) throw new ValidationError([{ field: 'organisation', message: 'No organisation has that id or exact name in the directory' }]);
   authorise(actor, 'opportunity.signup', { organisationId: org.id });
-  if (!isOpen(o, day)) throw new ConflictError([{ field: 'opportunity', message: `This opportunity closed on ${o.closesOn}` }]);
+  if (!isOpen(o, day)) throw new FieldConflictError([{ field: 'opportunity', message: `This opportunity closed on ${o.closesOn}` }]);
   return inTransaction(db, async (tx) => {
     const id = await repo.insertSignup(tx, { opportunityId, organisationId: org.id, contactEmail: v.contact, note: v.note, recordedBy: actor.label });
-    if (id === null) throw new ConflictError([{ field: 'organisation', message: `${org.name} has already signed up` }]);
+    if (id === null) throw new FieldConflictError([{ field: 'organisation', message: `${org.name} has already signed up` }]);
     await recordAudit(tx, actor, { action: 'opportunity.signup', entityType: 'opportunity', entityId: opportunityId, summary: `${org.name} signed up to ${o.title} (contact ${v.contact})` });
     return id;
   });

@@ -1,5 +1,5 @@
 import { inTransaction, type Db } from '../../platform/db/client.js';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
+import { FieldConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../platform/errors.js';
 import type { Actor } from '../../platform/actor.js';
 import { authorise } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
@@ -56,7 +56,7 @@ export async function getShare(db: Db, actor: Actor, id: number): Promise<repo.S
 async function decided(db: Db, actor: Actor, id: number) {
   const share = await getShare(db, actor, id);
   if (share.status === 'used' || share.status === 'declined') {
-    throw new ConflictError([{ field: 'status', message: `This submission is already ${share.status}` }]);
+    throw new FieldConflictError([{ field: 'status', message: `This submission is already ${share.status}` }]);
   }
   return share;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { addPerson, bearer, testBaton } from '../../../test/helpers/app.js';
 import { systemActor, type Actor } from '../../platform/actor.js';
-import { ConflictError, ForbiddenError } from '../../platform/errors.js';
+import { FieldConflictError, ForbiddenError } from '../../platform/errors.js';
 import type { Baton } from '../../server.js';
 import * as bulletin from '../bulletin/service.js';
 import * as sharing from './service.js';
@@ -36,7 +36,7 @@ describe('Anything to Share', () => {
     expect(item.heading).toBe('Family group conferencing');
     expect(item.body).toContain('Shared by Herefordshire');
     expect((await sharing.getShare(database.db, editor, share.id)).status).toBe('used');
-    await expect(sharing.placeShare(database.db, editor, share.id, { section: section.id })).rejects.toThrow(ConflictError);
+    await expect(sharing.placeShare(database.db, editor, share.id, { section: section.id })).rejects.toThrow(FieldConflictError);
   });
 
   it('answers POST and GET /api/v1/shares, naming the field when the organisation is unknown', async () => {

@@ -9,7 +9,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import staticFiles from '@fastify/static';
 import { PUBLIC_ACTOR, type Actor } from '../actor.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { BusyError, ConflictError, FieldConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { paths, withQuery } from './paths.js';
 import { registerAfterResponse } from './after-response.js';
@@ -184,7 +184,7 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
 
 function handleError(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) {
   const api = req.url.startsWith('/api/');
-  if (err instanceof ConflictError && api) return reply.code(409).send({ error: 'conflict', message: err.message, errors: err.issues });
+  if (err instanceof FieldConflictError && api) return reply.code(409).send({ error: 'conflict', message: err.message, errors: err.issues });
   if (err instanceof ValidationError) {
     if (api) return reply.code(422).send({ error: 'validation', message: err.message, errors: err.issues });
     return reply.code(400).page('errors/problem.njk', { title: 'There is a problem', issues: err.issues });
@@ -197,6 +197,15 @@ function handleError(err: Error & { statusCode?: number; code?: string }, req: F
     if (api) return reply.code(403).send({ error: 'forbidden', message: 'This token may not do that' });
     if (req.actor.kind === 'public' && req.method === 'GET') return reply.redirect(withQuery(paths.signIn, { next: req.url }));
     return reply.code(403).page('errors/403.njk');
+  }
+  if (err instanceof ConflictError) {
+    if (api) return reply.code(409).send({ ...(err as ConflictError).details, error: 'conflict', message: err.message });
+    return reply.code(409).page('errors/conflict.njk', { message: err.message });
+  }
+  if (err instanceof BusyError) {
+    reply.header('retry-after', '2');
+    if (api) return reply.code(503).send({ error: 'busy', message: 'Busy, please try again' });
+    return reply.code(503).page('errors/busy.njk');
   }
   if (err.code?.startsWith('FST_CSRF')) {
     return reply.code(403).page('errors/csrf.njk');

@@ -1,0 +1,227 @@
+import crypto from 'node:crypto';
+import type { Actor } from '../../platform/actor.js';
+import type { Db } from '../../platform/db/client.js';
+import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../platform/errors.js';
+import { enqueue } from '../../platform/jobs/scheduler.js';
+import { authorise, can } from '../../policy.js';
+import { recordAudit } from '../audit/service.js';
+import { createPerson, personByEmailForAuth, personForAuth } from '../directory/service.js';
+import { sendBookingMail } from './mail.js';
+import * as repo from './repo.js';
+import type { EventsDeps } from './service.js';
+import { bookingInput, type BookingFields } from './validation.js';
+
+/** The job that ends an offer nobody answered and passes the place on. */
+export const OFFER_EXPIRY_JOB = 'events.offer-expiry';
+
+/** A booking as the API and pages name its state. */
+export type PublicStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired';
+
+/** Who a booking is for, resolved before the pool is locked (a new contact is added outside the lock). */
+interface Booker {
+  email: string;
+  name: string;
+  personId: number | null;
+  organisationName: string | null;
+  bookedBy: string;
+}
+
+async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof bookingInput.parse>): Promise<Booker> {
+  authorise(actor, 'events.book');
+  const self = actor.kind === 'person' && actor.id !== null ? await personForAuth(db, actor.id) : undefined;
+  if (self && self.email.toLowerCase() === input.email) {
+    return { email: self.email, name: self.name, personId: self.id, organisationName: self.organisationName ?? null, bookedBy: 'self' };
+  }
+  const person = await personByEmailForAuth(db, input.email);
+  if (person) {
+    authorise(actor, 'events.bookFor', { organisationId: person.organisationId });
+    return { email: person.email, name: person.name, personId: person.id, organisationName: person.organisationName ?? null, bookedBy: actor.label };
+  }
+  if (!can(actor, 'events.manage')) throw new ForbiddenError('events.bookFor');
+  if (!input.name) throw new ValidationError([{ field: 'name', message: 'Enter the name of the person to book' }]);
+  const created = await createPerson(db, actor, { name: input.name, email: input.email, role: 'other', accessRole: 'subscriber' });
+  return { email: created.email, name: created.name, personId: created.id, organisationName: null, bookedBy: actor.label };
+}
+
+function bookable(event: repo.EventRow | undefined, actor: Actor, now: Date): repo.EventRow {
+  if (!event || (event.status === 'draft' && !can(actor, 'events.manage'))) throw new NotFoundError('Event');
+  if (event.status !== 'published') throw new ConflictError('This event is not open for booking');
+  if (event.whoMayBook === 'invitation' && !can(actor, 'events.manage')) throw new ConflictError('This event is by invitation only');
+  if (now >= event.startsAt) throw new ConflictError('This event has already started');
+  if (event.bookingOpens && now < event.bookingOpens) throw new ConflictError('Booking for this event has not opened yet');
+  if (event.bookingCloses && now >= event.bookingCloses) throw new ConflictError('Booking for this event has closed');
+  return event;
+}
+
+/**
+ * Books a place (for oneself, a colleague, or anyone when an editor), or a place on the waiting list when the event is
+ * full: decided by the capacity adapter under the event's row lock. The same person twice is a ConflictError.
+ */
+export async function book(
+  deps: EventsDeps,
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  input: BookingFields,
+  now = new Date(),
+): Promise<{ booking: repo.BookingRow; status: 'confirmed' | 'waitlisted' }> {
+  const v = parseOrThrow(bookingInput, input);
+  bookable(await repo.getEvent(db, eventId), actor, now);
+  const who = await resolveBooker(db, actor, v);
+  let event!: repo.EventRow;
+  const write = (status: 'confirmed' | 'waitlisted') => async (tx: Db) => {
+    const booking = await repo.insertBooking(tx, {
+      eventId,
+      personId: who.personId,
+      email: who.email,
+      name: who.name,
+      organisationName: who.organisationName,
+      status,
+      bookedBy: who.bookedBy,
+      token: crypto.randomBytes(24).toString('base64url'),
+      answers: v.answers,
+    });
+    await sendBookingMail(tx, deps, status === 'confirmed' ? 'confirmed' : 'waitlisted', event, booking);
+    await recordAudit(tx, actor, { action: `booking.${status}`, entityType: 'event_booking', entityId: booking.id, summary: `${who.name} <${who.email}> ${status === 'confirmed' ? 'booked on' : 'joined the waiting list of'} ${event.title}` });
+    return booking;
+  };
+  const result = await deps.capacity.claim(db, {
+    pool: { table: 'events', id: eventId },
+    check: async (tx) => {
+      event = bookable(await repo.getEvent(tx, eventId), actor, now);
+      const existing = await repo.liveBookingFor(tx, eventId, who.email);
+      if (existing) {
+        throw new ConflictError(`${who.email} already has a booking for this event`, {
+          booking: { id: existing.id, status: existing.status, email: existing.email, name: existing.name },
+        });
+      }
+    },
+    taken: (tx) => repo.placesTaken(tx, eventId),
+    place: write('confirmed'),
+    wait: write('waitlisted'),
+  });
+  return { booking: result.value, status: result.outcome === 'placed' ? 'confirmed' : 'waitlisted' };
+}
+
+/** Offers free places to the waiting list in order, as holds that expire; none once booking has closed or the event begun. */
+export async function offerFreedPlaces(tx: Db, deps: EventsDeps, event: repo.EventRow, now: Date): Promise<number> {
+  if (event.status !== 'published' || now >= event.startsAt) return 0;
+  if (event.bookingCloses && now >= event.bookingCloses) return 0;
+  let offered = 0;
+  for (;;) {
+    if (event.capacity !== null && (await repo.placesTaken(tx, event.id)) >= event.capacity) break;
+    const next = await repo.nextWaiting(tx, event.id);
+    if (!next) break;
+    const expires = new Date(now.getTime() + event.offerHours * 3_600_000);
+    const booking = await repo.updateBooking(tx, next.id, { status: 'offered', offerExpiresAt: expires });
+    await sendBookingMail(tx, deps, 'offer', event, booking);
+    await enqueue(tx, { kind: OFFER_EXPIRY_JOB, key: `${OFFER_EXPIRY_JOB}:${booking.id}:${expires.getTime()}`, runAt: expires, payload: { bookingId: booking.id } });
+    offered++;
+  }
+  return offered;
+}
+
+async function underEventLock<T>(deps: EventsDeps, db: Db, bookingId: number, work: (tx: Db, booking: repo.BookingRow, event: repo.EventRow) => Promise<T>): Promise<T> {
+  const first = await repo.getBooking(db, bookingId);
+  if (!first) throw new NotFoundError('Booking');
+  return deps.capacity.withPools(db, [{ table: 'events', id: first.eventId }], async (tx) => {
+    const booking = (await repo.getBooking(tx, bookingId))!;
+    const event = (await repo.getEvent(tx, booking.eventId))!;
+    return work(tx, booking, event);
+  });
+}
+
+/** Cancels a place (or leaves the waiting list) and offers the freed place on; by the person (their link) or an editor. */
+export async function cancelBooking(
+  deps: EventsDeps,
+  db: Db,
+  by: { actor: Actor } | { token: string },
+  bookingId: number,
+  reason: string | null = null,
+  now = new Date(),
+): Promise<repo.BookingRow> {
+  return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
+    if ('token' in by) {
+      if (booking.token !== by.token) throw new NotFoundError('Booking');
+    } else if (!can(by.actor, 'events.manage')) {
+      const self = by.actor.kind === 'person' && by.actor.id !== null && by.actor.id === booking.personId;
+      if (!self) throw new ForbiddenError('events.manage');
+    }
+    if (!repo.LIVE.includes(booking.status)) return booking;
+    const after = await repo.updateBooking(tx, booking.id, { status: 'cancelled', sequence: booking.sequence + 1, reason, offerExpiresAt: null });
+    if (booking.status === 'confirmed') await sendBookingMail(tx, deps, 'cancelled', event, after, reason ?? undefined);
+    const actor = 'actor' in by ? by.actor : { kind: 'public' as const, id: null, label: booking.email, role: 'public' as const, organisationId: null };
+    await recordAudit(tx, actor, { action: 'booking.cancel', entityType: 'event_booking', entityId: booking.id, summary: `Cancelled the ${booking.status} booking of ${booking.name} on ${event.title}${reason ? `: ${reason}` : ''}` });
+    await offerFreedPlaces(tx, deps, event, now);
+    return after;
+  });
+}
+
+/** Accepts an offered place before its hold expires: the place is confirmed and the invitation sent. */
+export async function acceptOffer(deps: EventsDeps, db: Db, token: string, now = new Date()): Promise<repo.BookingRow> {
+  const found = await repo.bookingByToken(db, token);
+  if (!found) throw new NotFoundError('Booking');
+  return underEventLock(deps, db, found.id, async (tx, booking, event) => {
+    if (booking.status === 'confirmed') return booking;
+    if (booking.status !== 'offered' || !booking.offerExpiresAt || booking.offerExpiresAt <= now) {
+      throw new ConflictError('This offer is no longer open: it was declined, cancelled or has expired');
+    }
+    const after = await repo.updateBooking(tx, booking.id, { status: 'confirmed', offerExpiresAt: null });
+    await sendBookingMail(tx, deps, 'confirmed', event, after);
+    return after;
+  });
+}
+
+/** Declines an offered place, which passes to the next person waiting. */
+export async function declineOffer(deps: EventsDeps, db: Db, token: string, now = new Date()): Promise<repo.BookingRow> {
+  const found = await repo.bookingByToken(db, token);
+  if (!found) throw new NotFoundError('Booking');
+  return underEventLock(deps, db, found.id, async (tx, booking, event) => {
+    if (booking.status !== 'offered') throw new ConflictError('This offer is no longer open');
+    const after = await repo.updateBooking(tx, booking.id, { status: 'declined', offerExpiresAt: null });
+    await offerFreedPlaces(tx, deps, event, now);
+    return after;
+  });
+}
+
+/** Ends an offer whose hold has run out and offers the place to the next person (the offer-expiry job). */
+export async function expireOffer(deps: EventsDeps, tx: Db, bookingId: number, now: Date): Promise<void> {
+  const first = await repo.getBooking(tx, bookingId);
+  if (!first || first.status !== 'offered') return;
+  await underEventLock(deps, tx, bookingId, async (inner, booking, event) => {
+    if (booking.status !== 'offered' || !booking.offerExpiresAt || booking.offerExpiresAt > now) return;
+    const after = await repo.updateBooking(inner, booking.id, { status: 'expired' });
+    await sendBookingMail(inner, deps, 'expired', event, after);
+    await offerFreedPlaces(inner, deps, event, now);
+  });
+}
+
+/** The booking behind an emailed link, with its event. */
+export async function bookingForToken(db: Db, token: string): Promise<{ booking: repo.BookingRow; event: repo.EventRow }> {
+  const booking = await repo.bookingByToken(db, token);
+  if (!booking) throw new NotFoundError('Booking');
+  return { booking, event: (await repo.getEvent(db, booking.eventId))! };
+}
+
+/** An event's bookings, for editors. */
+export async function listBookings(db: Db, actor: Actor, eventId: number): Promise<repo.BookingRow[]> {
+  authorise(actor, 'events.manage');
+  if (!(await repo.getEvent(db, eventId))) throw new NotFoundError('Event');
+  return repo.bookingsOf(db, eventId);
+}
+
+/** The signed-in person's own bookings, soonest first. */
+export async function myBookings(db: Db, actor: Actor): Promise<Array<{ booking: repo.BookingRow; event: repo.EventRow }>> {
+  authorise(actor, 'account.view');
+  const self = actor.kind === 'person' && actor.id !== null ? await personForAuth(db, actor.id) : undefined;
+  if (!self) return [];
+  return repo.bookingsOfEmail(db, self.email);
+}
+
+/** A booking by id, for the API (editors). */
+export async function getBookingForEditor(db: Db, actor: Actor, id: number): Promise<repo.BookingRow> {
+  authorise(actor, 'events.manage');
+  const b = await repo.getBooking(db, id);
+  if (!b) throw new NotFoundError('Booking');
+  return b;
+}

@@ -1,0 +1,44 @@
+import ical, { ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type { BookingRow, EventRow } from './repo.js';
+
+/** Where the event happens, as one line: the full address, or the joining link, or both. */
+export function locationLine(event: EventRow, withLink: boolean): string {
+  const place = [event.venueName, event.venueRoom, event.venueAddress, event.venuePostcode].filter(Boolean).join(', ');
+  const link = withLink && event.onlineUrl ? event.onlineUrl : '';
+  return [place, link].filter(Boolean).join(' / ') || 'Online';
+}
+
+/** The UID of a booking's meeting, the same for the invitation, every update and the cancellation. */
+export function bookingUid(booking: BookingRow, baseUrl: string): string {
+  return `event-booking-${booking.id}@${new URL(baseUrl).hostname}`;
+}
+
+/** A calendar invitation (REQUEST) or cancellation (CANCEL) for one booking, with the booking's current SEQUENCE. */
+export function bookingCalendar(o: {
+  event: EventRow;
+  booking: BookingRow;
+  method: 'REQUEST' | 'CANCEL';
+  baseUrl: string;
+  networkName: string;
+  organizerEmail: string;
+}): string {
+  const cal = ical({
+    name: o.networkName,
+    method: o.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
+    prodId: { company: 'Baton', product: 'events' },
+  });
+  cal.createEvent({
+    id: bookingUid(o.booking, o.baseUrl),
+    sequence: o.booking.sequence,
+    start: o.event.startsAt,
+    end: o.event.endsAt,
+    stamp: new Date(),
+    summary: o.event.title,
+    description: o.event.summary,
+    location: locationLine(o.event, true),
+    status: o.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    organizer: { name: o.networkName, email: o.organizerEmail },
+    attendees: [{ name: o.booking.name, email: o.booking.email, rsvp: false, status: ICalAttendeeStatus.ACCEPTED }],
+  });
+  return cal.toString();
+}

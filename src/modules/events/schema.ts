@@ -1,0 +1,58 @@
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** An event's state: drafts are seen by editors only; a cancelled event keeps its bookings for the record. */
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+
+/** A booking's state: waitlisted people wait in order; an offer is a hold that expires. */
+export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired';
+
+/** Who may book an event. */
+export type WhoMayBook = 'signed-in' | 'invitation';
+
+/** Events with limited places: learning days, online briefings, the networking day. */
+export const events = pgTable('events', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  slug: text('slug').notNull(),
+  title: text('title').notNull(),
+  summary: text('summary').notNull().default(''),
+  body: text('body').notNull().default(''),
+  audience: text('audience').notNull().default(''),
+  venueName: text('venue_name'),
+  venueRoom: text('venue_room'),
+  venueAddress: text('venue_address'),
+  venuePostcode: text('venue_postcode'),
+  travelNotes: text('travel_notes'),
+  accessibility: text('accessibility'),
+  onlineUrl: text('online_url'),
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  capacity: integer('capacity'),
+  bookingOpens: timestamp('booking_opens', { withTimezone: true }),
+  bookingCloses: timestamp('booking_closes', { withTimezone: true }),
+  whoMayBook: text('who_may_book').$type<WhoMayBook>().notNull().default('signed-in'),
+  offerHours: integer('offer_hours').notNull().default(48),
+  contactEmail: text('contact_email'),
+  status: text('status').$type<EventStatus>().notNull().default('draft'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A place (or a place on the waiting list) for one person at one event. */
+export const eventBookings = pgTable('event_bookings', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  eventId: integer('event_id').notNull(),
+  personId: integer('person_id'),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  organisationName: text('organisation_name'),
+  status: text('status').$type<BookingStatus>().notNull(),
+  offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
+  bookedBy: text('booked_by').notNull(),
+  token: text('token').notNull(),
+  sequence: integer('sequence').notNull().default(0),
+  answers: jsonb('answers').$type<Record<string, string>>().notNull().default({}),
+  reason: text('reason'),
+  checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { emailAddress, longText, optionalLine, optionalText, requiredLine, requiredText, YEAR_RANGE } from '../../platform/validation.js';
+import { londonToInstant } from './times.js';
+
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** An instant: ISO 8601 with an offset (the API), or London wall-clock "YYYY-MM-DDTHH:MM" (a form's datetime field). */
+export function instantField(message = 'Enter a date and time, for example 2022-06-30T09:30') {
+  return z
+    .string({ error: message })
+    .trim()
+    .transform((s, ctx) => {
+      const d = WITH_OFFSET.test(s) ? new Date(s) : londonToInstant(s);
+      if (!d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < YEAR_RANGE.min || d.getUTCFullYear() > YEAR_RANGE.max) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return d;
+    });
+}
+
+const optionalInstant = (message?: string) =>
+  z
+    .union([z.literal(''), z.null(), instantField(message)])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v));
+
+const capacityField = z
+  .union([z.literal(''), z.null(), z.coerce.number({ error: 'Enter the number of places, or leave it empty for unlimited' })])
+  .optional()
+  .transform((v) => (v === '' || v === undefined ? null : v))
+  .refine((v) => v === null || (Number.isInteger(v) && v >= 0 && v <= 100_000), 'Enter a whole number of places from 0 to 100000');
+
+/** An event as an editor or the API gives it; start and end are instants. */
+export const eventInput = z
+  .object({
+    title: requiredLine(200, 'Enter a title'),
+    summary: longText(2000).optional().default(''),
+    body: longText(50_000).optional().default(''),
+    audience: optionalText(500).transform((v) => v ?? ''),
+    start: instantField('Enter the start as a date and time, for example 2022-06-30T09:30'),
+    end: instantField('Enter the end as a date and time, for example 2022-06-30T16:30'),
+    venue: z
+      .object({ name: requiredLine(200, 'Enter the venue name'), address: requiredText(500, 'Enter the address'), postcode: requiredLine(10, 'Enter the postcode'), room: optionalLine(200) })
+      .nullable()
+      .optional()
+      .transform((v) => v ?? null),
+    travelNotes: optionalText(2000),
+    accessibility: optionalText(2000),
+    onlineUrl: z
+      .union([z.literal(''), z.null(), z.url({ protocol: /^https?$/, error: 'Enter the joining link starting https://' }).max(2000)])
+      .optional()
+      .transform((v) => (v ? v : null)),
+    capacity: capacityField,
+    bookingOpens: optionalInstant('Enter when booking opens as a date and time'),
+    bookingCloses: optionalInstant('Enter when booking closes as a date and time'),
+    offerHours: z.coerce.number({ error: 'Enter the hours an offer is held' }).int('Enter whole hours').min(1, 'Hold an offer at least 1 hour').max(720, 'Hold an offer at most 720 hours').optional().default(48),
+    contactEmail: z.union([z.literal(''), z.null(), emailAddress()]).optional().transform((v) => (v ? v : null)),
+  })
+  .superRefine((v, ctx) => {
+    if (v.end <= v.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end must be after the start' });
+    if (v.bookingOpens && v.bookingCloses && v.bookingCloses <= v.bookingOpens)
+      ctx.addIssue({ code: 'custom', path: ['bookingCloses'], message: 'Booking must close after it opens' });
+  });
+/** Event input as a caller gives it. */
+export type EventFields = z.input<typeof eventInput>;
+
+/** A booking for someone: their email and name (an unknown email becomes a contact with that name). */
+export const bookingInput = z.object({
+  email: emailAddress(),
+  name: requiredLine(200, 'Enter the name of the person to book').optional(),
+  answers: z.record(z.string().max(100), z.string().max(2000)).optional().default({}),
+});
+/** Booking input as a caller gives it. */
+export type BookingFields = z.input<typeof bookingInput>;
+
+/** A reason, for an editor cancelling someone's place or an event. */
+export const reasonInput = z.object({ reason: optionalText(1000) });
