@@ -18,7 +18,7 @@ async function newPool(capacity: number | null): Promise<number> {
   return rows[0]!.id;
 }
 
-function book(capacity: Capacity, pool: number, who: number) {
+async function book(capacity: Capacity, pool: number, who: number) {
   return capacity.claim(database.db, {
     pool: { table: 'cap_pool', id: pool },
     taken: async (tx) =>
