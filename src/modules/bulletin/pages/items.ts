@@ -62,7 +62,7 @@ export function itemPages(app: FastifyInstance, { db }: AppContext): void {
     const fields = (req.body ?? {}) as { file?: unknown; replace?: unknown };
     const file = uploadedFile(fields.file);
     try {
-      const replace = fields.replace ? idField('Choose the attachment to replace').parse(fields.replace) : undefined;
+      const replace = fields.replace ? parseOrThrow(z.object({ replace: idField('Choose the attachment to replace') }), fields).replace : undefined;
       const input = { filename: file?.filename ?? '', contentType: file?.mimetype ?? '', data: file?.data ?? Buffer.alloc(0) };
       if (replace) await content.replaceAttachment(db, req.actor, replace, it.id, input);
       else await content.attachFile(db, req.actor, it.id, input);
