@@ -53,8 +53,8 @@ export function invitationUid(month: string, baseUrl: string): string {
   return `introduction-deadline-${month}@${new URL(baseUrl).hostname}`;
 }
 
-/** Cancels the deadline invitation a replaced author had: same UID, a higher SEQUENCE, METHOD:CANCEL. */
-export function deadlineCancellation(opts: {
+/** Who a deadline calendar message is for, and for which month. */
+interface DeadlineCalendar {
   month: string;
   deadline: string;
   to: string;
@@ -62,44 +62,37 @@ export function deadlineCancellation(opts: {
   networkName: string;
   baseUrl: string;
   from: string;
-}): string {
-  const cal = ical({ name: opts.networkName, method: 'CANCEL' as never, prodId: { company: 'Baton', product: 'rota' } });
+}
+
+function deadlineCalendar(opts: DeadlineCalendar, cancel: boolean): string {
+  const cal = ical({
+    name: opts.networkName,
+    method: (cancel ? 'CANCEL' : 'REQUEST') as never,
+    prodId: { company: 'Baton', product: 'rota' },
+  });
   const start = new Date(`${opts.deadline}T09:00:00Z`);
+  const month = monthLabel(opts.month);
   cal.createEvent({
     id: invitationUid(opts.month, opts.baseUrl),
-    sequence: 1,
-    status: 'CANCELLED' as never,
+    ...(cancel ? { sequence: 1, status: 'CANCELLED' as never } : {}),
     start,
     end: new Date(start.getTime() + 30 * 60_000),
-    summary: `Cancelled: your introduction to the Regional Update, ${monthLabel(opts.month)}`,
+    summary: `${cancel ? 'Cancelled' : 'Deadline'}: your introduction to the Regional Update, ${month}`,
+    ...(cancel ? {} : { description: `Please send your introduction for the ${month} Regional Update by this date.` }),
     organizer: { name: opts.networkName, email: /<([^>]+)>/.exec(opts.from)?.[1] ?? opts.from },
-    attendees: [{ name: opts.name, email: opts.to }],
+    attendees: [{ name: opts.name, email: opts.to, ...(cancel ? {} : { rsvp: true }) }],
   });
   return cal.toString();
 }
 
+/** Cancels the deadline invitation a replaced author had: same UID, a higher SEQUENCE, METHOD:CANCEL. */
+export function deadlineCancellation(opts: DeadlineCalendar): string {
+  return deadlineCalendar(opts, true);
+}
+
 /** A calendar invitation for the copy deadline, with a UID that stays the same for the month, so updates replace it. */
-export function deadlineInvitation(opts: {
-  month: string;
-  deadline: string;
-  to: string;
-  name: string;
-  networkName: string;
-  baseUrl: string;
-  from: string;
-}): string {
-  const cal = ical({ name: opts.networkName, method: 'REQUEST' as never, prodId: { company: 'Baton', product: 'rota' } });
-  const start = new Date(`${opts.deadline}T09:00:00Z`);
-  cal.createEvent({
-    id: invitationUid(opts.month, opts.baseUrl),
-    start,
-    end: new Date(start.getTime() + 30 * 60_000),
-    summary: `Deadline: your introduction to the Regional Update, ${monthLabel(opts.month)}`,
-    description: `Please send your introduction for the ${monthLabel(opts.month)} Regional Update by this date.`,
-    organizer: { name: opts.networkName, email: /<([^>]+)>/.exec(opts.from)?.[1] ?? opts.from },
-    attendees: [{ name: opts.name, email: opts.to, rsvp: true }],
-  });
-  return cal.toString();
+export function deadlineInvitation(opts: DeadlineCalendar): string {
+  return deadlineCalendar(opts, false);
 }
 
 /** Sends a reminder to write the introduction (the PA in copy), with a personal link; the first carries the deadline as an invitation. */
