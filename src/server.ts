@@ -31,6 +31,7 @@ import { planRoutes } from './modules/plan/routes.js';
 import { planApi } from './modules/plan/api.js';
 import { sharingApi } from './modules/sharing/api.js';
 import { opportunitiesApi } from './modules/opportunities/api.js';
+import { eventsApi } from './modules/events/api.js';
 import { can, isAction } from './policy.js';
 import { registerFeature } from './platform/http/features.js';
 import { paths } from './platform/http/paths.js';
@@ -132,6 +133,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         planApi,
         sharingApi,
         opportunitiesApi,
+        eventsApi,
 
         apiDocsRoutes,
       ],

@@ -29,6 +29,7 @@ const MIN_ROLE: Array<[RegExp, Role]> = [
   [/^GET \/api\/v1\/plan$/, 'subscriber'], // plan.view: any token
   [/^POST \/api\/v1\/shares$/, 'member'], // share.submit
   [/^\w+ \/plan\/(projects|report)/, 'member'], // plan.viewDetail; project.update also for a workstream's lead (plan.test.ts)
+  [/^GET \/api\/v1\/events\/:id$/, 'subscriber'], // a published event: any token (drafts only for events.manage)
   [/^\w+ \/api\/v1\//, 'editor'], // directory.manage, bulletin.*, rota.manage, mailing.*
   [/./, 'public'], // includes POST /account/sign-out-everywhere: with no session there is nothing to end
 ];
@@ -62,6 +63,8 @@ const API_INPUT: Record<string, (t: Targets, n: number) => { body?: unknown; que
   'POST /api/v1/projects/:id/outcomes': () => ({ body: { text: 'An outcome' } }),
   'POST /api/v1/shares': () => ({ body: { title: 'API share', body: 'What we did' } }),
   'POST /api/v1/opportunities': (_t, n) => ({ body: { title: 'API pilot', partner: `API partner ${n}`, description: 'A pilot', closes: '2099-01-31' } }),
+  'POST /api/v1/events': (_t, n) => ({ body: { title: `API event ${n}`, start: '2040-07-01T10:00:00+01:00', end: '2040-07-01T12:00:00+01:00', capacity: 5 } }),
+  'POST /api/v1/events/:id/bookings': (_t, n) => ({ body: { email: `api-booker${n}@example.org`, name: 'API booker' } }),
   'POST /api/v1/opportunities/:id/signups': () => ({ body: { organisation: 'No such council', contact: 'x@example.org' } }),
 };
 

@@ -13,6 +13,9 @@ import { createSend } from '../../src/modules/mailing/sends.js';
 import { upsertSubscribers } from '../../src/modules/mailing/subscriptions.js';
 import { assignSlot } from '../../src/modules/rota/service.js';
 import * as intro from '../../src/modules/rota/intro.js';
+import { book } from '../../src/modules/events/bookings.js';
+import { createEvent, publishEvent } from '../../src/modules/events/service.js';
+import { createCapacity } from '../../src/platform/capacity/index.js';
 import type { TestDatabase } from './db.js';
 import { TestClient, addPerson } from './app.js';
 
@@ -77,11 +80,11 @@ export async function makeCallers(app: FastifyInstance, db: Db, mailer: Mailer):
     networkName: 'Test network',
   });
   const [waiting] = await intro.waitingIntroductions(db, systemActor());
-  return { callers, shared: { personId: target.id, organisationId: target.organisationId!, introductionId: waiting!.id } };
+  return { callers, shared: { personId: target.id, organisationId: target.organisationId!, introductionId: waiting!.id, mailer } };
 }
 
 /** Rows every sweep shares: the person and organisation edited, and a submitted introduction. */
-export type Shared = Pick<Targets, 'personId' | 'organisationId' | 'introductionId'>;
+export type Shared = Pick<Targets, 'personId' | 'organisationId' | 'introductionId'> & { mailer: Mailer };
 
 /** The rows a sweep's routes act on, so that each path parameter names something real. */
 export interface Targets {
@@ -102,6 +105,10 @@ export interface Targets {
   slug: string;
   /** A dead job, for the retry action. */
   jobId: number;
+  /** A published event with one confirmed booking (the target person's). */
+  eventId: number;
+  /** The target person's booking on that event. */
+  bookingId: number;
 }
 
 /** Fresh rows for one caller's sweep (its POSTs may delete or change them), around the shared people. */
@@ -144,9 +151,12 @@ export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Ta
     .insert(jobs)
     .values({ kind: 'test.dead', key: `routes test dead job ${n}`, runAt: new Date(), status: 'dead', attempts: 5, lastError: 'Broken' })
     .returning({ id: jobs.id });
+  const events = await eventTargets(db, n, shared.mailer);
+  const { mailer: _mailer, ...people } = shared;
   return {
     jobId: job!.id,
-    ...shared,
+    ...events,
+    ...people,
     messageId: message!.id,
     tokenId: token.id,
     editionId: draft.id,
@@ -160,6 +170,15 @@ export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Ta
     attachmentId: Number(attachmentId),
     slug: published.slug,
   };
+}
+
+async function eventTargets(db: Db, n: number, mailer: Mailer): Promise<Pick<Targets, 'eventId' | 'bookingId'>> {
+  const sys = systemActor('routes test');
+  const deps = { mailer, baseUrl: 'http://localhost:3000', networkName: 'Test network', from: 'baton@example.org', capacity: createCapacity() };
+  const event = await createEvent(db, sys, { title: `Routes event ${n}`, start: '2040-06-30T09:30:00+01:00', end: '2040-06-30T16:30:00+01:00', capacity: 10 });
+  await publishEvent(db, sys, event.id);
+  const { booking } = await book(deps, db, sys, event.id, { email: 'target@example.org' });
+  return { eventId: event.id, bookingId: booking.id };
 }
 
 /** What each path parameter becomes, by the path segment before it (or its own name): every new kind of parameter needs a line here. */
@@ -186,6 +205,8 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   ':decision': () => 'approve',
   projects: () => 999_999,
   opportunities: () => 999_999,
+  'events/:id': (t) => t.eventId,
+  'bookings/:id': (t) => t.bookingId,
 };
 
 /** Turns a route's pattern into a URL naming real rows; throws for a parameter it does not know, so a new route cannot slip past. */
@@ -195,7 +216,8 @@ export function fillParams(url: string, t: Targets): string {
     .map((part, i) => {
       if (part === '*') return 'no-such-file.css';
       if (!part.startsWith(':')) return part;
-      const fill = PARAMS[part] ?? PARAMS[parts[i - 1] ?? ''];
+      const prev = parts[i - 1] ?? '';
+      const fill = PARAMS[`${prev}/${part}`] ?? PARAMS[part] ?? PARAMS[prev];
       if (!fill) throw new Error(`route ${url}: no fixture for ${part}; add one to PARAMS in test/helpers/route-fixture.ts`);
       return encodeURIComponent(String(fill(t)));
     })

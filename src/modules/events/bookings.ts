@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Actor } from '../../platform/actor.js';
+import { systemActor, type Actor } from '../../platform/actor.js';
 import type { Db } from '../../platform/db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/scheduler.js';
@@ -39,7 +39,9 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
   }
   if (!can(actor, 'events.manage')) throw new ForbiddenError('events.bookFor');
   if (!input.name) throw new ValidationError([{ field: 'name', message: 'Enter the name of the person to book' }]);
-  const created = await createPerson(db, actor, { name: input.name, email: input.email, role: 'other', accessRole: 'subscriber' });
+  // An editor's booking for someone new adds them as a contact with the least access (a subscriber). Choosing an access
+  // role is an admin's power in the directory, so the contact is added under the system, in the editor's name.
+  const created = await createPerson(db, systemActor(`${actor.label} booking a place`), { name: input.name, email: input.email, role: 'other', accessRole: 'subscriber' });
   return { email: created.email, name: created.name, personId: created.id, organisationName: null, bookedBy: actor.label };
 }
 
