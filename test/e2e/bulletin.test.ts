@@ -35,6 +35,7 @@ describe.runIf(run)('an editor builds and publishes an edition; a reader finds i
     await page.goto(`${base}/sign-in`);
     await page.getByLabel('Email address').fill(email);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Check your email');
     await page.goto(`${base}${await latestSignInLink(database.db, email)}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${base}/`);

@@ -83,17 +83,20 @@ export class TestClient {
   }
 }
 
-/** The path of the newest sign-in link emailed to an address, read from the outbox table. */
+/** The path of the newest sign-in link emailed to an address, read from the outbox table; waits up to 5 s for it to be queued, as a person waits for their email. */
 export async function latestSignInLink(db: TestDatabase['db'], email: string): Promise<string> {
-  const [row] = await db
-    .select({ text: mailMessages.textBody })
-    .from(mailMessages)
-    .where(sql`${mailMessages.toAddress} = ${email}`)
-    .orderBy(desc(mailMessages.id))
-    .limit(1);
-  const url = /(https?:\/\/[^/\s]+)(\/sign-in\/confirm\?\S+)/.exec(row?.text ?? '')?.[2];
-  if (!url) throw new Error(`no sign-in email for ${email}`);
-  return url;
+  for (let waited = 0; ; waited += 50) {
+    const [row] = await db
+      .select({ text: mailMessages.textBody })
+      .from(mailMessages)
+      .where(sql`${mailMessages.toAddress} = ${email}`)
+      .orderBy(desc(mailMessages.id))
+      .limit(1);
+    const url = /(https?:\/\/[^/\s]+)(\/sign-in\/confirm\?\S+)/.exec(row?.text ?? '')?.[2];
+    if (url) return url;
+    if (waited >= 5000) throw new Error(`no sign-in email for ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Adds an organisation and a person with an access role, returning the person. */
