@@ -28,6 +28,7 @@ import { mailingPublicRoutes } from './modules/mailing/routes-public.js';
 import { mailingApi } from './modules/mailing/api.js';
 import { SendWorker } from './modules/mailing/sender.js';
 import { planRoutes } from './modules/plan/routes.js';
+import { eventsRoutes } from './modules/events/routes.js';
 import { planApi } from './modules/plan/api.js';
 import { sharingApi } from './modules/sharing/api.js';
 import { opportunitiesApi } from './modules/opportunities/api.js';
@@ -133,6 +134,7 @@ export async function buildBaton(opts: BuildOptions): Promise<Baton> {
         planApi,
         sharingApi,
         opportunitiesApi,
+        eventsRoutes,
         eventsApi,
 
         apiDocsRoutes,

@@ -23,7 +23,8 @@ const MIN_ROLE: Array<[RegExp, Role]> = [
   [/^POST \/admin\/people\/new$/, 'director'], // person.edit: a director adds people to their own council (the form says what is wrong)
   [/^\w+ \/admin\b/, 'editor'], // directory.manage, bulletin.*, rota.manage, mailing.*; person.edit for another council's director
   [/^\w+ \/rota\b/, 'director'], // rota.viewOwn
-  [/^GET \/account$/, 'subscriber'], // account.view
+  [/^GET \/account(\/bookings)?$/, 'subscriber'], // account.view
+  [/^POST \/events\/:slug\/book$/, 'subscriber'], // events.book
   [/^POST \/updates\/:slug\/comments$/, 'member'], // comment.create
   [/^GET \/api\/v1\/(organisations|people|rota)\b/, 'member'], // directory.view
   [/^GET \/api\/v1\/plan$/, 'subscriber'], // plan.view: any token

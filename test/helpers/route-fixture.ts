@@ -107,6 +107,8 @@ export interface Targets {
   jobId: number;
   /** A published event with one confirmed booking (the target person's). */
   eventId: number;
+  /** That event's slug. */
+  eventSlug: string;
   /** The target person's booking on that event. */
   bookingId: number;
 }
@@ -172,13 +174,13 @@ export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Ta
   };
 }
 
-async function eventTargets(db: Db, n: number, mailer: Mailer): Promise<Pick<Targets, 'eventId' | 'bookingId'>> {
+async function eventTargets(db: Db, n: number, mailer: Mailer): Promise<Pick<Targets, 'eventId' | 'eventSlug' | 'bookingId'>> {
   const sys = systemActor('routes test');
   const deps = { mailer, baseUrl: 'http://localhost:3000', networkName: 'Test network', from: 'baton@example.org', capacity: createCapacity() };
   const event = await createEvent(db, sys, { title: `Routes event ${n}`, start: '2040-06-30T09:30:00+01:00', end: '2040-06-30T16:30:00+01:00', capacity: 10 });
   await publishEvent(db, sys, event.id);
   const { booking } = await book(deps, db, sys, event.id, { email: 'target@example.org' });
-  return { eventId: event.id, bookingId: booking.id };
+  return { eventId: event.id, eventSlug: event.slug, bookingId: booking.id };
 }
 
 /** What each path parameter becomes, by the path segment before it (or its own name): every new kind of parameter needs a line here. */
@@ -207,6 +209,8 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   opportunities: () => 999_999,
   'events/:id': (t) => t.eventId,
   'bookings/:id': (t) => t.bookingId,
+  'events/:slug': (t) => t.eventSlug,
+  'bookings/:token': () => 'not-a-live-token',
 };
 
 /** Turns a route's pattern into a URL naming real rows; throws for a parameter it does not know, so a new route cannot slip past. */

@@ -36,7 +36,8 @@ export function instantToLondon(instant: Date): string {
 
 /** An instant as people read it: "Thursday 30 June 2022, 9:30am" in London time. */
 export function londonLabel(instant: Date): string {
-  const day = instant.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE });
+  // en-GB writes "Thursday, 30 June 2022"; people (and the bulletins) write it without the comma.
+  const day = instant.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE }).replace(',', '');
   const time = instant.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: ZONE }).replace(' ', '');
   return `${day}, ${time}`;
 }

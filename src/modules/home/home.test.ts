@@ -20,18 +20,19 @@ const home = async (client?: TestClient) => (client ? await client.get('/') : aw
 const menu = (body: string) => body.slice(body.indexOf('aria-label="Menu"'), body.indexOf('</nav>'));
 
 describe('the home page', () => {
-  it('describes only what exists: no events, programmes or priority plan until a module registers them', async () => {
+  it('describes only what exists: events, but no programmes or priority plan until a module registers them', async () => {
     const body = await home();
     expect(body).toContain('Regional Update');
     expect(body).toContain('href="/directory"');
-    expect(body).not.toMatch(/events|programmes|priority plan/i);
+    expect(body).not.toMatch(/programmes|priority plan/i);
+    expect(menu(body)).toContain('href="/events"');
     expect(menu(body)).toContain('href="/updates"');
     // What the public may not use is not offered to them.
     expect(body).not.toContain('Introduction rota');
   });
 
   it('shows a feature, and its menu link, once its module registers it; each to whom the policy allows', async () => {
-    registerFeature(baton.app, { title: 'Events', summary: 'Network events and how to book.', href: '/events', nav: true });
+    registerFeature(baton.app, { title: 'Programmes', summary: 'Leadership programmes and how to apply.', href: '/programmes', nav: true });
     registerFeature(baton.app, {
       title: 'Priority plan',
       summary: 'The regional priority plan.',
@@ -39,8 +40,8 @@ describe('the home page', () => {
       visible: (can) => can('rota.manage'),
     });
     const body = await home();
-    expect(body).toContain('Network events and how to book.');
-    expect(menu(body)).toContain('href="/events"');
+    expect(body).toContain('Leadership programmes and how to apply.');
+    expect(menu(body)).toContain('href="/programmes"');
     expect(body).not.toContain('The regional priority plan.');
     await addPerson(database.db, { email: 'team@example.org', name: 'Regional Team', accessRole: 'editor', role: 'regional-team' });
     const team = new TestClient(baton.app, database.db);

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addPerson, TestClient, testBaton } from '../../../test/helpers/app.js';
+import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { systemActor } from '../../platform/actor.js';
+import type { Baton } from '../../server.js';
+import { eventsDeps } from './api.js';
+import { book } from './bookings.js';
+import * as repo from './repo.js';
+import { createEvent, publishEvent } from './service.js';
+
+let database: TestDatabase;
+let baton: Baton;
+const editor = systemActor('editor');
+beforeAll(async () => {
+  database = await testDatabase();
+  baton = await testBaton(database);
+});
+afterAll(async () => {
+  await baton.close();
+  await database.close();
+});
+beforeEach(() => database.reset());
+
+// The May 2022 learning event from the bulletin, with one place so the second person waits.
+async function learningDay(capacity = 1) {
+  const { id, slug } = await createEvent(database.db, editor, {
+    title: 'Face-to-face learning event',
+    summary: 'Suitable for team managers and group managers. Places are limited so book early.',
+    audience: 'team managers and group managers',
+    start: '2031-06-30T09:30:00+01:00',
+    end: '2031-06-30T16:30:00+01:00',
+    venue: { name: 'Fazeley Studios', room: 'Fazeley room', address: '191 Fazeley Street, Birmingham', postcode: 'B5 5SE' },
+    travelNotes: 'Several local car parks, a short walk from New Street Station.',
+    onlineUrl: 'https://teams.example.org/join/abc',
+    capacity,
+  });
+  await publishEvent(database.db, editor, id);
+  return { id, slug };
+}
+
+async function signedIn(email: string) {
+  await addPerson(database.db, { email, name: email.split('@')[0], role: 'other' });
+  const client = new TestClient(baton.app, database.db);
+  await client.signIn(email);
+  return client;
+}
+
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('event pages', () => {
+  it('lists the event with its places, and shows its details with a sign-in link to the public and no joining link', async () => {
+    const { slug } = await learningDay(2);
+    const visitor = new TestClient(baton.app, database.db);
+    const list = await visitor.get('/events');
+    expect(list.statusCode).toBe(200);
+    expect(text(list.body)).toContain('Face-to-face learning event');
+    expect(text(list.body)).toContain('Monday 30 June 2031, 9:30am');
+    expect(text(list.body)).toContain('2 places left');
+    const page = await visitor.get(`/events/${slug}`);
+    expect(text(page.body)).toContain('Monday 30 June 2031, 9:30am to 4:30pm');
+    expect(text(page.body)).toContain('Fazeley room, Fazeley Studios, 191 Fazeley Street, Birmingham, B5 5SE');
+    expect(text(page.body)).toContain('Sign in to book a place');
+    expect(page.body).not.toContain('teams.example.org');
+    expect((await visitor.get('/events/no-such-event')).statusCode).toBe(404);
+  });
+
+  it('books a place from the event page, then the waiting list, and shows each in the account', async () => {
+    const { id, slug } = await learningDay(1);
+    const first = await signedIn('first@example.org');
+    const booked = await first.post(`/events/${slug}/book`);
+    expect(booked.statusCode).toBe(303);
+    expect(booked.headers.location).toBe(`/events/${slug}`);
+    const after = await first.get(`/events/${slug}`);
+    expect(text(after.body)).toContain('You have a place at Face-to-face learning event');
+    expect(after.body).toContain('https://teams.example.org/join/abc'); // confirmed: the joining link is shown
+    expect(text(after.body)).toContain('Full');
+
+    const second = await signedIn('second@example.org');
+    const page = await second.get(`/events/${slug}`);
+    expect(text(page.body)).toContain('Join the waiting list');
+    await second.post(`/events/${slug}/book`);
+    const waiting = await second.get(`/events/${slug}`);
+    expect(text(waiting.body)).toContain('you are on the waiting list');
+    expect(waiting.body).not.toContain('teams.example.org');
+    const account = await second.get('/account/bookings');
+    expect(text(account.body)).toContain('Face-to-face learning event');
+    expect(text(account.body)).toContain('On the waiting list');
+
+    // Pressing Book again is refused with a message, and books nothing.
+    const again = await first.post(`/events/${slug}/book`);
+    expect(again.statusCode).toBe(409);
+    expect(text(again.body)).toContain('already has a booking');
+    expect((await repo.bookingsOf(database.db, id)).map((b) => b.status)).toEqual(['confirmed', 'waitlisted']);
+  });
+
+  it('cancels only on a POST from the booking link (a GET changes nothing), and offers the place on; the offer is accepted from its page', async () => {
+    const { id } = await learningDay(1);
+    const deps = eventsDeps(baton.ctx);
+    const a = await book(deps, database.db, editor, id, { email: 'a@example.org', name: 'Ann A' });
+    const b = await book(deps, database.db, editor, id, { email: 'b@example.org', name: 'Bo B' });
+    const visitor = new TestClient(baton.app, database.db);
+
+    const shown = await visitor.get(`/bookings/${a.booking.token}`);
+    expect(shown.statusCode).toBe(200);
+    expect(text(shown.body)).toContain('You have a place');
+    expect(text(shown.body)).toContain('Cancel my place');
+    expect((await repo.getBooking(database.db, a.booking.id))!.status).toBe('confirmed'); // a mail scanner's GET cancels nothing
+
+    const cancelled = await visitor.post(`/bookings/${a.booking.token}/cancel`);
+    expect(cancelled.statusCode).toBe(303);
+    expect(text((await visitor.get(`/bookings/${a.booking.token}`)).body)).toContain('Your place at Face-to-face learning event is cancelled');
+    expect((await repo.getBooking(database.db, b.booking.id))!.status).toBe('offered');
+
+    const offer = await visitor.get(`/bookings/${b.booking.token}`);
+    expect(text(offer.body)).toContain('Accept the place');
+    expect((await visitor.post(`/bookings/${b.booking.token}/accept`)).statusCode).toBe(303);
+    expect((await repo.getBooking(database.db, b.booking.id))!.status).toBe('confirmed');
+    // An offer already taken cannot be declined; a made-up link finds nothing.
+    expect((await visitor.post(`/bookings/${b.booking.token}/decline`)).statusCode).toBe(409);
+    expect((await visitor.get('/bookings/not-a-real-token')).statusCode).toBe(404);
+    expect((await visitor.post('/bookings/not-a-real-token/cancel')).statusCode).toBe(404);
+  });
+
+  it('says when booking has closed, and offers no Book button', async () => {
+    const { slug } = await learningDay(5);
+    await repo.updateEvent(database.db, (await repo.getEventBySlug(database.db, slug))!.id, { bookingCloses: new Date('2020-01-01T00:00:00Z') });
+    const person = await signedIn('late@example.org');
+    const page = await person.get(`/events/${slug}`);
+    expect(text(page.body)).toContain('Booking for this event has closed');
+    expect(text(page.body)).not.toContain('Book a place');
+    expect((await person.post(`/events/${slug}/book`)).statusCode).toBe(409);
+  });
+});

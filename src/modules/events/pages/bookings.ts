@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../platform/http/context.js';
+import { actionRoute, viewPage } from '../../../platform/http/page.js';
+import { paths } from '../../../platform/http/paths.js';
+import { authorise } from '../../../policy.js';
+import { eventsDeps } from '../api.js';
+import { acceptOffer, bookingForToken, cancelBooking, declineOffer, myBookings } from '../bookings.js';
+import { eventCard } from '../present.js';
+import { withNumbers } from '../service.js';
+
+const STATUS_TEXT: Record<string, string> = {
+  confirmed: 'You have a place',
+  waitlisted: 'On the waiting list',
+  offered: 'A place is offered to you',
+  cancelled: 'Cancelled',
+  declined: 'You declined the offered place',
+  expired: 'The offer expired',
+};
+
+/** Where a booking's link leads: the person's own bookings, and the page behind the link in every booking email. */
+export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx;
+  const deps = eventsDeps(ctx);
+  const byToken = (req: { params: Record<string, string> }) => bookingForToken(db, req.params.token ?? '');
+
+  viewPage(app, {
+    path: paths.myBookings,
+    authorise: (req) => authorise(req.actor, 'account.view'),
+    template: 'events/views/my-bookings.njk',
+    load: async (req) => {
+      const now = new Date();
+      const rows = (await myBookings(db, req.actor)).map(({ booking, event }) => ({
+        booking,
+        event: eventCard(event),
+        statusText: STATUS_TEXT[booking.status] ?? booking.status,
+        upcoming: event.startsAt > now,
+      }));
+      return { upcoming: rows.filter((r) => r.upcoming), past: rows.filter((r) => !r.upcoming) };
+    },
+  });
+
+  // A GET of the link only shows the booking and its buttons: mail scanners open links, so only a POST changes anything.
+  viewPage(app, {
+    path: paths.booking.pattern,
+    resource: byToken,
+    authorise: () => undefined,
+    template: 'events/views/booking.njk',
+    load: async (req, { booking, event }) => ({
+      booking,
+      token: req.params.token,
+      event: eventCard(await withNumbers(db, event)),
+      statusText: STATUS_TEXT[booking.status] ?? booking.status,
+      live: ['confirmed', 'waitlisted', 'offered'].includes(booking.status) && event.startsAt > new Date(),
+      offerOpen: booking.status === 'offered' && booking.offerExpiresAt !== null && booking.offerExpiresAt > new Date(),
+    }),
+  });
+
+  actionRoute(app, {
+    path: paths.bookingCancel.pattern,
+    resource: byToken,
+    authorise: () => undefined,
+    submit: async (req, _input, { booking, event }) => {
+      const was = booking.status;
+      await cancelBooking(deps, db, { token: req.params.token ?? '' }, booking.id);
+      const notice = was === 'waitlisted' ? `You have left the waiting list for ${event.title}` : `Your place at ${event.title} is cancelled`;
+      return { to: paths.booking(req.params.token ?? ''), notice };
+    },
+  });
+
+  actionRoute(app, {
+    path: paths.bookingAccept.pattern,
+    resource: byToken,
+    authorise: () => undefined,
+    submit: async (req, _input, { event }) => {
+      await acceptOffer(deps, db, req.params.token ?? '');
+      return { to: paths.booking(req.params.token ?? ''), notice: `You have a place at ${event.title}. We have emailed you a calendar invitation.` };
+    },
+  });
+
+  actionRoute(app, {
+    path: paths.bookingDecline.pattern,
+    resource: byToken,
+    authorise: () => undefined,
+    submit: async (req, _input, { event }) => {
+      await declineOffer(deps, db, req.params.token ?? '');
+      return { to: paths.booking(req.params.token ?? ''), notice: `You declined the place at ${event.title}; it goes to the next person waiting` };
+    },
+  });
+}

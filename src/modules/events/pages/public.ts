@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../platform/http/context.js';
+import { actionRoute, viewPage } from '../../../platform/http/page.js';
+import { paths } from '../../../platform/http/paths.js';
+import { renderMarkdown } from '../../../platform/text/markdown.js';
+import { authorise, can } from '../../../policy.js';
+import { personForAuth } from '../../directory/service.js';
+import { eventsDeps } from '../api.js';
+import { book, myBookings } from '../bookings.js';
+import * as events from '../service.js';
+import { eventCard } from '../present.js';
+
+/** The public events pages: upcoming and past events, one event with its Book button, and booking a place. */
+export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx;
+  const deps = eventsDeps(ctx);
+
+  viewPage(app, {
+    path: paths.events,
+    authorise: () => undefined,
+    template: 'events/views/events.njk',
+    load: async () => {
+      const { upcoming, past } = await events.publicEvents(db);
+      return { upcoming: upcoming.map((e) => eventCard(e)), past: past.map((e) => eventCard(e)) };
+    },
+  });
+
+  viewPage(app, {
+    path: paths.event.pattern,
+    resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
+    authorise: () => undefined,
+    template: 'events/views/event.njk',
+    load: async (req, event) => {
+      const mine = can(req.actor, 'events.book') ? (await myBookings(db, req.actor)).find((b) => b.event.id === event.id) : undefined;
+      const live = mine && ['confirmed', 'waitlisted', 'offered'].includes(mine.booking.status) ? mine.booking : undefined;
+      return {
+        event: eventCard(event),
+        bodyHtml: renderMarkdown(event.body),
+        booking: live,
+        // The joining link is for people with a confirmed place only.
+        onlineUrl: live?.status === 'confirmed' || can(req.actor, 'events.manage') ? event.onlineUrl : null,
+        signedIn: can(req.actor, 'events.book'),
+      };
+    },
+  });
+
+  actionRoute(app, {
+    path: paths.eventBook.pattern,
+    resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
+    authorise: (req) => authorise(req.actor, 'events.book'),
+    submit: async (req, _input, event) => {
+      const self = req.actor.kind === 'person' && req.actor.id !== null ? await personForAuth(db, req.actor.id) : undefined;
+      const { status } = await book(deps, db, req.actor, event.id, { email: self?.email ?? '' });
+      const notice =
+        status === 'confirmed'
+          ? `You have a place at ${event.title}. We have emailed you a calendar invitation.`
+          : `${event.title} is full, so you are on the waiting list. We will email you if a place comes up.`;
+      return { to: paths.event(event.slug), notice };
+    },
+  });
+}

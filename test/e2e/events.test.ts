@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { testDatabase, type TestDatabase } from '../helpers/db.js';
+import { addPerson, latestSignInLink, testBaton } from '../helpers/app.js';
+import { systemActor } from '../../src/platform/actor.js';
+import { createEvent, publishEvent } from '../../src/modules/events/service.js';
+import type { Baton } from '../../src/server.js';
+import { browserAvailable, expectAccessible, freePort, launchBrowser, snap } from './browser.js';
+
+const run = browserAvailable();
+
+describe.runIf(run)('a person books the learning event, finds it in their account, and cancels it', () => {
+  let database: TestDatabase;
+  let baton: Baton;
+  let browser: Browser;
+  let base: string;
+  let slug: string;
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    const port = await freePort();
+    baton = await testBaton(database, { BATON_BASE_URL: `http://localhost:${port}` });
+    await baton.app.listen({ port, host: '127.0.0.1' });
+    base = `http://localhost:${port}`;
+    browser = await launchBrowser();
+    for (const who of ['desktop', 'phone']) {
+      await addPerson(database.db, { email: `tm-${who}@example.org`, accessRole: 'member', role: 'other', name: `Tess Manager (${who})` });
+    }
+    const editor = systemActor('e2e');
+    const created = await createEvent(database.db, editor, {
+      title: 'Face-to-face learning event',
+      summary: 'Suitable for team managers and group managers. Places are limited so book early.',
+      start: '2031-06-30T09:30:00+01:00',
+      end: '2031-06-30T16:30:00+01:00',
+      venue: { name: 'Fazeley Studios', room: 'Fazeley room', address: '191 Fazeley Street, Birmingham', postcode: 'B5 5SE' },
+      travelNotes: 'There are several local car parks, and it is a short walk from New Street Station.',
+      capacity: 20,
+    });
+    await publishEvent(database.db, editor, created.id);
+    slug = created.slug;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await baton?.close();
+    await database?.close();
+  });
+
+  for (const [width, name] of [
+    [1280, 'desktop'],
+    [375, 'phone'],
+  ] as const) {
+    it(`works at ${name} width, and every page passes axe`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${base}/events`);
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Face-to-face learning event' }).click();
+      await expect(page.locator('h1').textContent()).resolves.toBe('Face-to-face learning event');
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Sign in to book a place' }).click();
+      await page.getByLabel('Email address').fill(`tm-${name}@example.org`);
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await expect(page.locator('h1').textContent()).resolves.toContain('Check your email');
+      await page.goto(`${base}${await latestSignInLink(database.db, `tm-${name}@example.org`)}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${base}/events/${slug}`);
+
+      await page.getByRole('button', { name: 'Book a place' }).click();
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('You have a place');
+      await expectAccessible(page);
+      await snap(page, `event-booked-${name}`);
+
+      await page.goto(`${base}/account/bookings`);
+      await expectAccessible(page);
+      await page.getByRole('link', { name: 'Manage your booking for Face-to-face learning event' }).click();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Cancel my place' }).click();
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('is cancelled');
+      await expectAccessible(page);
+      await snap(page, `booking-cancelled-${name}`);
+      await page.goto(`${base}/account/bookings`);
+      await expect(page.locator('main').textContent()).resolves.toContain('Cancelled');
+      await context.close();
+    }, 120_000);
+  }
+});
