@@ -42,3 +42,22 @@ export function bookingCalendar(o: {
   });
   return cal.toString();
 }
+
+/** Published events as a public calendar (a feed or one event's "Add to calendar" file): no joining links, a link to each event's page. */
+export function publicCalendar(o: { events: EventRow[]; baseUrl: string; networkName: string; eventUrl: (e: EventRow) => string }): string {
+  const cal = ical({ name: `${o.networkName} events`, prodId: { company: 'Baton', product: 'events' } });
+  for (const e of o.events) {
+    cal.createEvent({
+      id: `event-${e.id}@${new URL(o.baseUrl).hostname}`,
+      start: e.startsAt,
+      end: e.endsAt,
+      stamp: e.updatedAt,
+      summary: e.title,
+      description: e.summary,
+      location: locationLine(e, false),
+      url: o.eventUrl(e),
+      status: e.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+  }
+  return cal.toString();
+}

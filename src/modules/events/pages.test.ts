@@ -1,3 +1,4 @@
+import ical from 'node-ical';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addPerson, TestClient, testBaton } from '../../../test/helpers/app.js';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
@@ -129,5 +130,25 @@ describe('event pages', () => {
     expect(text(page.body)).toContain('Booking for this event has closed');
     expect(text(page.body)).not.toContain('Book a place');
     expect((await person.post(`/events/${slug}/book`)).statusCode).toBe(409);
+  });
+
+  it('offers the public feed and an "Add to calendar" file, read back by an iCalendar parser, with no joining link', async () => {
+    const { slug } = await learningDay(5);
+    const draft = await createEvent(database.db, editor, { title: 'Not yet announced', start: '2031-07-01T10:00:00+01:00', end: '2031-07-01T12:00:00+01:00' });
+    const visitor = new TestClient(baton.app, database.db);
+    const feed = await visitor.get('/events/feed.ics');
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
+    const entries = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
+    expect(entries.map((e) => e.summary)).toEqual(['Face-to-face learning event']); // the draft is not in it
+    expect(entries[0]!.start.toISOString()).toBe('2031-06-30T08:30:00.000Z');
+    expect(String(entries[0]!.location)).toContain('191 Fazeley Street, Birmingham, B5 5SE');
+    expect(feed.body).not.toContain('teams.example.org');
+
+    const one = await visitor.get(`/events/${slug}/calendar.ics`);
+    expect(one.headers['content-disposition']).toContain(`${slug}.ics`);
+    const [event] = Object.values(ical.sync.parseICS(one.body)).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
+    expect(event!.end.toISOString()).toBe('2031-06-30T15:30:00.000Z');
+    expect((await visitor.get(`/events/${draft.slug}/calendar.ics`)).statusCode).toBe(404);
   });
 });

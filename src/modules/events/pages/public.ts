@@ -8,6 +8,7 @@ import { personForAuth } from '../../directory/service.js';
 import { eventsDeps } from '../api.js';
 import { book, myBookings } from '../bookings.js';
 import * as events from '../service.js';
+import { publicCalendar } from '../ical.js';
 import { eventCard } from '../present.js';
 
 /** The public events pages: upcoming and past events, one event with its Book button, and booking a place. */
@@ -42,6 +43,24 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
         signedIn: can(req.actor, 'events.book'),
       };
     },
+  });
+
+  const calendar = (list: Parameters<typeof publicCalendar>[0]['events']) =>
+    publicCalendar({ events: list, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName, eventUrl: (e) => `${ctx.config.baseUrl}${paths.event(e.slug)}` });
+
+  // The public feed: upcoming published events, for a calendar to subscribe to.
+  app.get(paths.eventsFeed, async (_req, reply) => {
+    const { upcoming } = await events.publicEvents(db);
+    return reply.type('text/calendar; charset=utf-8').send(calendar(upcoming));
+  });
+
+  // "Add to calendar": one event as an .ics download.
+  app.get(paths.eventCalendar.pattern, async (req, reply) => {
+    const event = await events.getEventBySlug(db, req.actor, (req.params as { slug?: string }).slug ?? '');
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${event.slug}.ics"`)
+      .send(calendar([event]));
   });
 
   actionRoute(app, {
