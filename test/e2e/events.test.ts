@@ -23,6 +23,7 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
     await baton.app.listen({ port, host: '127.0.0.1' });
     base = `http://localhost:${port}`;
     browser = await launchBrowser();
+    await addPerson(database.db, { email: 'team@example.org', accessRole: 'editor', role: 'regional-team', name: 'Ana Davies' });
     for (const who of ['desktop', 'phone']) {
       await addPerson(database.db, { email: `tm-${who}@example.org`, accessRole: 'member', role: 'other', name: `Tess Manager (${who})` });
     }
@@ -83,4 +84,41 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
       await context.close();
     }, 120_000);
   }
+
+  it('lets an editor add the event through the form, publish it and see who is booked, with every page passing axe', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill('team@example.org');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Check your email');
+    await page.goto(`${base}${await latestSignInLink(database.db, 'team@example.org')}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/`);
+
+    await page.goto(`${base}/admin`);
+    await page.getByRole('link', { name: 'Events' }).last().click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Add an event' }).click();
+    await expectAccessible(page);
+    await page.getByLabel('Title').fill('Online information event');
+    await page.getByRole('button', { name: 'Save as a draft' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Enter the start');
+    await expectAccessible(page);
+    await page.getByLabel('Starts').fill('2031-07-02T10:00');
+    await page.getByLabel('Ends').fill('2031-07-02T11:30');
+    await page.getByLabel('Joining link (optional)').fill('https://teams.example.org/join/info');
+    await page.getByLabel('Places (optional)').fill('30');
+    await page.getByRole('button', { name: 'Save as a draft' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Added the draft event');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.locator('.govuk-tag').first().textContent()).resolves.toBe('published');
+    await expect(page.locator('main').textContent()).resolves.toContain('Wednesday 2 July 2031, 10:00am to 11:30am');
+    await expectAccessible(page);
+    await snap(page, 'admin-event');
+    await page.getByRole('button', { name: 'Cancel the event' }).click();
+    await expectAccessible(page);
+    await snap(page, 'admin-event-cancel');
+    await context.close();
+  }, 120_000);
 });

@@ -210,6 +210,7 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   'events/:id': (t) => t.eventId,
   'bookings/:id': (t) => t.bookingId,
   'events/:slug': (t) => t.eventSlug,
+  ':id/:action': () => 'publish',
   'bookings/:token': () => 'not-a-live-token',
 };
 

@@ -139,7 +139,7 @@ describe('event pages', () => {
     const feed = await visitor.get('/events/feed.ics');
     expect(feed.statusCode).toBe(200);
     expect(feed.headers['content-type']).toContain('text/calendar');
-    const entries = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
+    const entries = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
     expect(entries.map((e) => e.summary)).toEqual(['Face-to-face learning event']); // the draft is not in it
     expect(entries[0]!.start.toISOString()).toBe('2031-06-30T08:30:00.000Z');
     expect(String(entries[0]!.location)).toContain('191 Fazeley Street, Birmingham, B5 5SE');
@@ -147,8 +147,8 @@ describe('event pages', () => {
 
     const one = await visitor.get(`/events/${slug}/calendar.ics`);
     expect(one.headers['content-disposition']).toContain(`${slug}.ics`);
-    const [event] = Object.values(ical.sync.parseICS(one.body)).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
-    expect(event!.end.toISOString()).toBe('2031-06-30T15:30:00.000Z');
+    const [event] = Object.values(ical.sync.parseICS(one.body)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
+    expect(event!.end!.toISOString()).toBe('2031-06-30T15:30:00.000Z');
     expect((await visitor.get(`/events/${draft.slug}/calendar.ics`)).statusCode).toBe(404);
   });
 });

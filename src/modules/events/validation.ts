@@ -76,3 +76,31 @@ export type BookingFields = z.input<typeof bookingInput>;
 
 /** A reason, for an editor cancelling someone's place or an event. */
 export const reasonInput = z.object({ reason: optionalText(1000) });
+
+/** The editor's event form: flat fields, London wall-clock times; the venue's fields become the venue when a name is given. */
+export const eventForm = z
+  .record(z.string(), z.unknown())
+  .transform((f): EventFields => {
+    const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+    const hasVenue = [s('venueName'), s('venueAddress'), s('venuePostcode')].some((v) => v.trim());
+    return {
+      title: s('title'),
+      summary: s('summary'),
+      body: s('body'),
+      audience: s('audience'),
+      start: s('start'),
+      end: s('end'),
+      venue: hasVenue ? { name: s('venueName'), room: s('venueRoom'), address: s('venueAddress'), postcode: s('venuePostcode') } : null,
+      travelNotes: s('travelNotes'),
+      accessibility: s('accessibility'),
+      onlineUrl: s('onlineUrl'),
+      capacity: s('capacity'),
+      bookingOpens: s('bookingOpens'),
+      bookingCloses: s('bookingCloses'),
+      offerHours: s('offerHours') || undefined,
+      contactEmail: s('contactEmail'),
+    };
+  });
+
+/** Where each nested field's error links to on the event form. */
+export const EVENT_FORM_IDS: Record<string, string> = { 'venue.name': 'venueName', 'venue.address': 'venueAddress', 'venue.postcode': 'venuePostcode', 'venue.room': 'venueRoom' };

@@ -1,0 +1,100 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addPerson, TestClient, testBaton } from '../../../test/helpers/app.js';
+import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import type { Baton } from '../../server.js';
+import * as repo from './repo.js';
+
+let database: TestDatabase;
+let baton: Baton;
+beforeAll(async () => {
+  database = await testDatabase();
+  baton = await testBaton(database);
+});
+afterAll(async () => {
+  await baton.close();
+  await database.close();
+});
+beforeEach(() => database.reset());
+
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+// The learning event of the May 2022 bulletin, as an editor types it (UK times, across no clock change).
+const FORM = {
+  title: 'Face-to-face learning event',
+  summary: 'Places are limited so book early.',
+  audience: 'team managers and group managers',
+  start: '2031-06-30T09:30',
+  end: '2031-06-30T16:30',
+  venueName: 'Fazeley Studios',
+  venueRoom: 'Fazeley room',
+  venueAddress: '191 Fazeley Street, Birmingham',
+  venuePostcode: 'B5 5SE',
+  travelNotes: 'Several local car parks, a short walk from New Street Station.',
+  capacity: '2',
+  offerHours: '48',
+};
+
+async function editor() {
+  await addPerson(database.db, { email: 'team@example.org', accessRole: 'editor', role: 'regional-team', name: 'Ana Davies' });
+  const client = new TestClient(baton.app, database.db);
+  await client.signIn('team@example.org');
+  return client;
+}
+
+describe("editors' event pages", () => {
+  it('re-render the form with the problems in words and the values typed, and add nothing', async () => {
+    const team = await editor();
+    const res = await team.post('/admin/events/new', { ...FORM, title: '', end: '2031-06-30T08:00', venuePostcode: '' });
+    expect(res.statusCode).toBe(400);
+    const body = text(res.body);
+    expect(body).toContain('There is a problem');
+    expect(body).toContain('Enter a title');
+    expect(body).toContain('The end must be after the start');
+    expect(body).toContain('Enter the postcode');
+    expect(res.body).toContain('href="#venuePostcode"');
+    expect(res.body).toContain('value="Fazeley Studios"');
+    expect(await repo.listEvents(database.db)).toEqual([]);
+  });
+
+  it('add the event as a draft in UK time, publish it, list its bookings as CSV, and cancel it after a confirm step', async () => {
+    const team = await editor();
+    const created = await team.post('/admin/events/new', FORM);
+    expect(created.statusCode).toBe(303);
+    const [event] = await repo.listEvents(database.db);
+    expect(event!.startsAt.toISOString()).toBe('2031-06-30T08:30:00.000Z'); // 9.30 in British Summer Time
+    expect(event!.status).toBe('draft');
+    expect(created.headers.location).toBe(`/admin/events/${event!.id}`);
+
+    const page = await team.get(`/admin/events/${event!.id}`);
+    expect(text(page.body)).toContain('Added the draft event Face-to-face learning event');
+    expect((await team.post(`/admin/events/${event!.id}/publish`)).statusCode).toBe(303);
+    expect((await repo.getEvent(database.db, event!.id))!.status).toBe('published');
+
+    const member = new TestClient(baton.app, database.db);
+    await addPerson(database.db, { email: 'tm@example.org', name: 'Tess Manager', role: 'other', org: 'Telford' });
+    await member.signIn('tm@example.org');
+    await member.post(`/events/${event!.slug}/book`);
+    const csv = await team.get(`/admin/events/${event!.id}/bookings.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const rows = parse(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.Name, r.Email, r.Organisation, r.Status])).toEqual([['Tess Manager', 'tm@example.org', 'Telford', 'confirmed']]);
+
+    const confirm = await team.get(`/admin/events/${event!.id}/cancel`);
+    expect(text(confirm.body)).toContain('This cannot be undone. 1 person is emailed a calendar cancellation');
+    expect((await repo.getEvent(database.db, event!.id))!.status).toBe('published'); // the confirm page changes nothing
+    expect((await team.post(`/admin/events/${event!.id}/cancel`, { reason: 'The venue is closed' })).statusCode).toBe(303);
+    expect((await repo.getEvent(database.db, event!.id))!.status).toBe('cancelled');
+    expect((await repo.bookingsOf(database.db, event!.id)).map((b) => [b.status, b.reason])).toEqual([['cancelled', 'The venue is closed']]);
+    expect((await team.post(`/admin/events/${event!.id}/no-such-action`)).statusCode).toBe(404);
+  });
+
+  it('are for editors only', async () => {
+    await addPerson(database.db, { email: 'dir@example.org', name: 'A Director', org: 'Telford' });
+    const director = new TestClient(baton.app, database.db);
+    await director.signIn('dir@example.org');
+    expect((await director.get('/admin/events')).statusCode).toBe(403);
+    expect((await director.post('/admin/events/new', FORM)).statusCode).toBe(403);
+    expect(await repo.listEvents(database.db)).toEqual([]);
+  });
+});

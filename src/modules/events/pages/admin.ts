@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../platform/http/context.js';
+import { sendCsv, toCsv } from '../../../platform/csv.js';
+import { NotFoundError } from '../../../platform/errors.js';
+import { actionRoute, formPage, viewPage } from '../../../platform/http/page.js';
+import { paths } from '../../../platform/http/paths.js';
+import { pathId } from '../../../platform/validation.js';
+import { authorise } from '../../../policy.js';
+import { eventsDeps } from '../api.js';
+import { listBookings } from '../bookings.js';
+import { eventCard } from '../present.js';
+import * as events from '../service.js';
+import { EVENT_FORM_IDS, eventForm, reasonInput } from '../validation.js';
+
+const STATUS_TAG: Record<string, string> = { draft: 'govuk-tag--grey', published: 'govuk-tag--green', cancelled: 'govuk-tag--red' };
+
+/** Editors' event pages: the list, a new event, one event with its bookings (and their CSV), publish, copy and cancel. */
+export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
+  const { db } = ctx;
+  const deps = eventsDeps(ctx);
+  const manage = (req: { actor: Parameters<typeof authorise>[0] }) => authorise(req.actor, 'events.manage');
+  const theEvent = (req: { params: Record<string, string>; actor: Parameters<typeof authorise>[0] }) =>
+    events.getEvent(db, req.actor, pathId(req.params.id, 'Event'));
+
+  viewPage(app, {
+    path: paths.adminEvents,
+    authorise: manage,
+    template: 'events/views/admin-events.njk',
+    load: async (req) => ({
+      rows: (await events.listEventsForEditors(db, req.actor)).map((e) => ({ ...eventCard(e), confirmed: e.confirmed, tag: STATUS_TAG[e.status] })),
+    }),
+  });
+
+  formPage(app, {
+    path: paths.adminEventNew,
+    authorise: manage,
+    template: 'events/views/admin-event-form.njk',
+    schema: eventForm,
+    fieldIds: EVENT_FORM_IDS,
+    values: () => ({ offerHours: '48' }),
+    submit: async (req, input) => {
+      const { id } = await events.createEvent(db, req.actor, input);
+      return { to: paths.adminEvent(id), notice: `Added the draft event ${input.title}. Publish it when it is ready.` };
+    },
+  });
+
+  viewPage(app, {
+    path: paths.adminEvent.pattern,
+    resource: theEvent,
+    authorise: manage,
+    template: 'events/views/admin-event.njk',
+    load: async (req, event) => ({
+      event: eventCard(event),
+      numbers: { confirmed: event.confirmed, offered: event.offered, waiting: event.waiting, capacity: event.capacity },
+      tag: STATUS_TAG[event.status],
+      bookings: await listBookings(db, req.actor, event.id),
+    }),
+  });
+
+  // GET of an action: the bookings as CSV, or the confirm page before cancelling the whole event.
+  app.get(paths.adminEventAction.pattern, async (request, reply) => {
+    const req = request as typeof request & { params: Record<string, string> };
+    manage(req);
+    const event = await theEvent(req);
+    if (req.params.action === 'bookings.csv') {
+      const rows = await listBookings(db, req.actor, event.id);
+      const csv = toCsv(
+        ['Name', 'Email', 'Organisation', 'Status', 'Booked by', 'Booked at', 'Answers'],
+        rows.map((b) => [b.name, b.email, b.organisationName, b.status, b.bookedBy, b.createdAt, Object.entries(b.answers).map(([k, v]) => `${k}: ${v}`).join('\n')]),
+      );
+      return sendCsv(reply, `${event.slug}-bookings.csv`, csv);
+    }
+    if (req.params.action === 'cancel') return reply.page('events/views/admin-event-cancel.njk', { event: eventCard(event), told: event.confirmed + event.offered, values: {} });
+    throw new NotFoundError('Page');
+  });
+
+  actionRoute(app, {
+    path: paths.adminEventAction.pattern,
+    resource: theEvent,
+    authorise: manage,
+    schema: reasonInput,
+    submit: async (req, input, event) => {
+      switch (req.params.action) {
+        case 'publish':
+          await events.publishEvent(db, req.actor, event.id);
+          return { to: paths.adminEvent(event.id), notice: `Published ${event.title}: it is on the events page and open for booking` };
+        case 'copy': {
+          const copy = await events.copyEvent(db, req.actor, event.id);
+          return { to: paths.adminEvent(copy.id), notice: `Copied ${event.title} as a new draft` };
+        }
+        case 'cancel':
+          await events.cancelEvent(deps, db, req.actor, event.id, input.reason ?? null);
+          return { to: paths.adminEvent(event.id), notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation` };
+        default:
+          throw new NotFoundError('Page');
+      }
+    },
+  });
+}
