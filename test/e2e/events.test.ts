@@ -3,7 +3,9 @@ import type { Browser } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/db.js';
 import { addPerson, latestSignInLink, testBaton } from '../helpers/app.js';
 import { systemActor } from '../../src/platform/actor.js';
-import { createEvent, publishEvent } from '../../src/modules/events/service.js';
+import { eventsDeps } from '../../src/modules/events/api.js';
+import { book } from '../../src/modules/events/bookings.js';
+import { createEvent, listEventsForEditors, publishEvent } from '../../src/modules/events/service.js';
 import type { Baton } from '../../src/server.js';
 import { browserAvailable, expectAccessible, freePort, launchBrowser, snap } from './browser.js';
 
@@ -116,6 +118,18 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
     await expect(page.locator('main').textContent()).resolves.toContain('Wednesday 2 July 2031, 10:00am to 11:30am');
     await expectAccessible(page);
     await snap(page, 'admin-event');
+    // At the door, on a phone: the person with a place is ticked off with one button.
+    const [online] = (await listEventsForEditors(database.db, systemActor('e2e'))).filter((e) => e.title === 'Online information event');
+    await book(eventsDeps(baton.ctx), database.db, systemActor('e2e'), online!.id, { email: 'guest@example.org', name: 'Gail Guest' });
+    await page.setViewportSize({ width: 375, height: 900 });
+    await page.goto(`${base}/admin/events/${online!.id}/checkin`);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Mark Gail Guest as arrived' }).click();
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('1 of 1');
+    await expectAccessible(page);
+    await snap(page, 'admin-checkin-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/events/${online!.id}`);
     await page.getByRole('button', { name: 'Cancel the event' }).click();
     await expectAccessible(page);
     await snap(page, 'admin-event-cancel');

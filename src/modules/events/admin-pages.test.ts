@@ -89,6 +89,32 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${event!.id}/no-such-action`)).statusCode).toBe(404);
   });
 
+  it('check people in on the day, one button each, and undo it; only confirmed places of this event', async () => {
+    const team = await editor();
+    await team.post('/admin/events/new', { ...FORM, capacity: '1' });
+    const [event] = await repo.listEvents(database.db);
+    await team.post(`/admin/events/${event!.id}/publish`);
+    for (const who of ['one', 'two']) {
+      const person = new TestClient(baton.app, database.db);
+      await addPerson(database.db, { email: `${who}@example.org`, name: `Person ${who}`, role: 'other' });
+      await person.signIn(`${who}@example.org`);
+      await person.post(`/events/${event!.slug}/book`);
+    }
+    const [placed, waiting] = await repo.bookingsOf(database.db, event!.id);
+    expect(text((await team.get(`/admin/events/${event!.id}/checkin`)).body)).toContain('0 of 1 arrived');
+    const arrived = await team.post(`/admin/events/${event!.id}/checkin`, { booking: String(placed!.id), arrived: 'yes' });
+    expect(arrived.headers.location).toBe(`/admin/events/${event!.id}/checkin#booking-${placed!.id}`);
+    expect((await repo.getBooking(database.db, placed!.id))!.checkedInAt).toBeInstanceOf(Date);
+    const sheet = text((await team.get(`/admin/events/${event!.id}/checkin`)).body);
+    expect(sheet).toContain('Person one has arrived');
+    expect(sheet).toContain('1 of 1 arrived');
+    expect(sheet).not.toContain('Person two'); // the waiting list is not at the door
+    await team.post(`/admin/events/${event!.id}/checkin`, { booking: String(placed!.id), arrived: 'no' });
+    expect((await repo.getBooking(database.db, placed!.id))!.checkedInAt).toBeNull();
+    expect((await team.post(`/admin/events/${event!.id}/checkin`, { booking: String(waiting!.id), arrived: 'yes' })).statusCode).toBe(409);
+    expect((await team.post(`/admin/events/${event!.id}/checkin`, { booking: '999999', arrived: 'yes' })).statusCode).toBe(404);
+  });
+
   it('are for editors only', async () => {
     await addPerson(database.db, { email: 'dir@example.org', name: 'A Director', org: 'Telford' });
     const director = new TestClient(baton.app, database.db);

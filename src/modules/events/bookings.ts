@@ -227,3 +227,14 @@ export async function getBookingForEditor(db: Db, actor: Actor, id: number): Pro
   if (!b) throw new NotFoundError('Booking');
   return b;
 }
+
+/** Marks a confirmed place as arrived on the day (or undoes it), for editors at the door. */
+export async function checkIn(db: Db, actor: Actor, eventId: number, bookingId: number, arrived: boolean, now = new Date()): Promise<repo.BookingRow> {
+  authorise(actor, 'events.manage');
+  const booking = await repo.getBooking(db, bookingId);
+  if (!booking || booking.eventId !== eventId) throw new NotFoundError('Booking');
+  if (booking.status !== 'confirmed') throw new ConflictError(`${booking.name} has no confirmed place to check in`);
+  const after = await repo.updateBooking(db, bookingId, { checkedInAt: arrived ? now : null });
+  await recordAudit(db, actor, { action: arrived ? 'booking.checkin' : 'booking.checkin-undo', entityType: 'event_booking', entityId: bookingId, summary: `${booking.name} ${arrived ? 'arrived' : 'marked as not arrived'}` });
+  return after;
+}

@@ -77,6 +77,12 @@ export type BookingFields = z.input<typeof bookingInput>;
 /** A reason, for an editor cancelling someone's place or an event. */
 export const reasonInput = z.object({ reason: optionalText(1000) });
 
+/** An editor's action on an event's page: a reason (cancel), or a booking and whether they arrived (check-in). */
+export const eventActionInput = reasonInput.extend({
+  booking: z.coerce.number().int().positive().optional(),
+  arrived: z.enum(['yes', 'no']).optional(),
+});
+
 /** The editor's event form: flat fields, London wall-clock times; the venue's fields become the venue when a name is given. */
 export const eventForm = z
   .record(z.string(), z.unknown())

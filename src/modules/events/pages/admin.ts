@@ -7,10 +7,10 @@ import { paths } from '../../../platform/http/paths.js';
 import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { listBookings } from '../bookings.js';
+import { checkIn, listBookings } from '../bookings.js';
 import { eventCard } from '../present.js';
 import * as events from '../service.js';
-import { EVENT_FORM_IDS, eventForm, reasonInput } from '../validation.js';
+import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
 
 const STATUS_TAG: Record<string, string> = { draft: 'govuk-tag--grey', published: 'govuk-tag--green', cancelled: 'govuk-tag--red' };
 
@@ -70,6 +70,10 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       );
       return sendCsv(reply, `${event.slug}-bookings.csv`, csv);
     }
+    if (req.params.action === 'checkin') {
+      const confirmed = (await listBookings(db, req.actor, event.id)).filter((b) => b.status === 'confirmed').sort((a, b) => a.name.localeCompare(b.name));
+      return reply.page('events/views/admin-checkin.njk', { event: eventCard(event), confirmed, arrived: confirmed.filter((b) => b.checkedInAt).length });
+    }
     if (req.params.action === 'cancel') return reply.page('events/views/admin-event-cancel.njk', { event: eventCard(event), told: event.confirmed + event.offered, values: {} });
     throw new NotFoundError('Page');
   });
@@ -78,7 +82,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     path: paths.adminEventAction.pattern,
     resource: theEvent,
     authorise: manage,
-    schema: reasonInput,
+    schema: eventActionInput,
     submit: async (req, input, event) => {
       switch (req.params.action) {
         case 'publish':
@@ -91,6 +95,11 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
         case 'cancel':
           await events.cancelEvent(deps, db, req.actor, event.id, input.reason ?? null);
           return { to: paths.adminEvent(event.id), notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation` };
+        case 'checkin': {
+          if (!input.booking) throw new NotFoundError('Booking');
+          const b = await checkIn(db, req.actor, event.id, input.booking, input.arrived !== 'no');
+          return { to: `${paths.adminEventAction(event.id, 'checkin')}#booking-${b.id}`, notice: input.arrived === 'no' ? `${b.name} is marked as not arrived` : `${b.name} has arrived` };
+        }
         default:
           throw new NotFoundError('Page');
       }
