@@ -9,7 +9,7 @@ import { createPerson, personByEmailForAuth, personForAuth } from '../directory/
 import { sendBookingMail } from './mail.js';
 import * as repo from './repo.js';
 import type { EventsDeps } from './service.js';
-import { bookingInput, type BookingFields } from './validation.js';
+import { bookingInput, feedbackInput, type BookingFields, type FeedbackFields } from './validation.js';
 
 /** The job that ends an offer nobody answered and passes the place on. */
 export const OFFER_EXPIRY_JOB = 'events.offer-expiry';
@@ -237,4 +237,21 @@ export async function checkIn(db: Db, actor: Actor, eventId: number, bookingId: 
   const after = await repo.updateBooking(db, bookingId, { checkedInAt: arrived ? now : null });
   await recordAudit(db, actor, { action: arrived ? 'booking.checkin' : 'booking.checkin-undo', entityType: 'event_booking', entityId: bookingId, summary: `${booking.name} ${arrived ? 'arrived' : 'marked as not arrived'}` });
   return after;
+}
+
+/** Records what the person behind a booking link thought of the event, once it has ended (a second answer replaces the first). */
+export async function giveFeedback(db: Db, token: string, input: FeedbackFields, now = new Date()): Promise<void> {
+  const { booking, event } = await bookingForToken(db, token);
+  if (booking.status !== 'confirmed') throw new ConflictError('Feedback is for people who had a place');
+  if (now < event.endsAt) throw new ConflictError('You can give feedback once the event has ended');
+  const v = parseOrThrow(feedbackInput, input);
+  await repo.saveFeedback(db, { bookingId: booking.id, eventId: event.id, rating: v.rating, comments: v.comments });
+}
+
+/** An event's feedback, for editors: each answer, and the average rating. */
+export async function eventFeedback(db: Db, actor: Actor, eventId: number) {
+  authorise(actor, 'events.manage');
+  const rows = await repo.feedbackForEvent(db, eventId);
+  const average = rows.length ? Math.round((rows.reduce((n, r) => n + r.rating, 0) / rows.length) * 10) / 10 : null;
+  return { rows, average };
 }

@@ -24,6 +24,16 @@ export async function planEventReminders(db: Db, now: Date): Promise<void> {
   }
 }
 
+/** The job that thanks one person for coming, with the feedback link, after the event. */
+export const THANKS_JOB = 'events.thanks';
+
+/** Enqueues a thank-you for each confirmed place on an event that ended in the last two days, once each by key. */
+export async function planEventThanks(db: Db, now: Date): Promise<void> {
+  for (const b of await repo.confirmedEndedBetween(db, new Date(now.getTime() - 2 * DAY), now)) {
+    await enqueue(db, { kind: THANKS_JOB, key: `${THANKS_JOB}:${b.bookingId}`, runAt: new Date(b.endsAt.getTime() + 3_600_000), payload: { bookingId: b.bookingId } });
+  }
+}
+
 /** Sends a reminder if the place is still confirmed and the event still ahead. */
 export function reminderHandler(deps: EventMailContext) {
   return async (tx: Db, job: Job, now: Date): Promise<void> => {
@@ -35,11 +45,17 @@ export function reminderHandler(deps: EventMailContext) {
   };
 }
 
-/** The events module's background work: reminders, and offers that expire and pass the place on. */
+/** The events module's background work: reminders, thank-yous, and offers that expire and pass the place on. */
 export function registerEventsJobs(jobs: JobRegistry, ctx: EventMailContext & { capacityLocking: boolean }): void {
   const deps: EventsDeps = { ...ctx, capacity: createCapacity({ locking: ctx.capacityLocking }) };
   jobs
     .plan('event reminders', planEventReminders)
     .handle(REMINDER_JOB, reminderHandler(deps))
+    .plan('event thank-yous', planEventThanks)
+    .handle(THANKS_JOB, async (tx, job) => {
+      const booking = await repo.getBooking(tx, Number(job.payload.bookingId));
+      const event = booking && (await repo.getEvent(tx, booking.eventId));
+      if (booking?.status === 'confirmed' && event?.status === 'published') await sendBookingMail(tx, deps, 'thanks', event, booking);
+    })
     .handle(OFFER_EXPIRY_JOB, async (tx, job, now) => expireOffer(deps, tx, Number(job.payload.bookingId), now));
 }

@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import ical from 'node-ical';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addPerson, testBaton, testConfig } from '../../../test/helpers/app.js';
+import { addPerson, TestClient, testBaton, testConfig } from '../../../test/helpers/app.js';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { startSmtp, type TestSmtp } from '../../../test/helpers/smtp.js';
 import { createScheduler, runJobsOnce } from '../../jobs.js';
 import { systemActor, type Actor } from '../../platform/actor.js';
 import type { Baton } from '../../server.js';
 import { eventsDeps } from './api.js';
-import { acceptOffer, book, cancelBooking, declineOffer } from './bookings.js';
+import { acceptOffer, book, cancelBooking, declineOffer, eventFeedback } from './bookings.js';
 import * as repo from './repo.js';
 import { cancelEvent, createEvent, publishEvent, updateEvent, type EventsDeps } from './service.js';
 import type { EventFields } from './validation.js';
@@ -202,6 +202,37 @@ describe('reminders', () => {
     await jobs.runDue(new Date('2031-10-18T10:00:00Z'));
     await jobs.runDue(new Date('2031-10-24T10:00:00Z'));
     expect((await outboxSubjects()).filter((s) => s.startsWith('Reminder:'))).toEqual([]);
+  });
+});
+
+describe('after the event', () => {
+  it('thanks each person with a place once, however often the jobs run, with a feedback link whose answers editors read', async () => {
+    const id = await newEvent({ capacity: 5 });
+    await book(deps, database.db, editor, id, { email: 'came@example.org', name: 'Came Along' }, new Date('2031-10-01T09:00:00Z'));
+    const { booking: gone } = await book(deps, database.db, editor, id, { email: 'gone@example.org', name: 'Gone Away' }, new Date('2031-10-01T09:00:00Z'));
+    await cancelBooking(deps, database.db, { actor: editor }, gone.id, null, new Date('2031-10-02T09:00:00Z'));
+    const jobs = createScheduler(database.db, baton.ctx.mailer, testConfig());
+    // The day ends at 15:00 British Summer Time (14:00 UTC); the thank-you goes an hour later.
+    for (const at of ['2031-10-25T13:00:00Z', '2031-10-25T15:30:00Z', '2031-10-25T16:00:00Z', '2031-10-26T09:00:00Z', '2031-10-27T09:00:00Z']) {
+      await jobs.runDue(new Date(at));
+    }
+    const thanks = (await delivered()).filter((m) => m.subject?.startsWith('Thank you for coming'));
+    expect(thanks.map(to)).toEqual(['came@example.org']);
+    const link = /\/bookings\/[^/\s]+\/feedback/.exec(thanks[0]!.text ?? '')![0];
+
+    // Feedback opens once the event has ended: move the event into the past, as real time will.
+    await repo.updateEvent(database.db, id, { startsAt: new Date('2020-10-25T09:00:00Z'), endsAt: new Date('2020-10-25T14:00:00Z') });
+    const reader = new TestClient(baton.app, database.db);
+    expect((await reader.get(link)).statusCode).toBe(200);
+    const bad = await reader.post(link, { comments: 'No rating given' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Choose how useful the event was');
+    expect(bad.body).toContain('No rating given');
+    expect((await reader.post(link, { rating: '4', comments: 'Good speakers' })).statusCode).toBe(303);
+    expect(await eventFeedback(database.db, editor, id)).toEqual({
+      rows: [expect.objectContaining({ name: 'Came Along', rating: 4, comments: 'Good speakers' })],
+      average: 4,
+    });
   });
 });
 

@@ -15,7 +15,7 @@ export interface EventMailContext {
 }
 
 /** The kinds of email a booking gets. */
-export type BookingMail = 'confirmed' | 'updated' | 'cancelled' | 'waitlisted' | 'offer' | 'expired' | 'reminder';
+export type BookingMail = 'confirmed' | 'updated' | 'cancelled' | 'waitlisted' | 'offer' | 'expired' | 'reminder' | 'thanks';
 
 const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from;
 
@@ -25,7 +25,7 @@ function when(event: EventRow): string {
 
 /** Queues one email about a booking in the caller's transaction, with a calendar invitation or cancellation where it changes the calendar. */
 export async function sendBookingMail(tx: Db, ctx: EventMailContext, kind: BookingMail, event: EventRow, booking: BookingRow, note?: string): Promise<void> {
-  const manage = `${ctx.baseUrl}${paths.booking(booking.token)}`;
+  const manage = `${ctx.baseUrl}${kind === 'thanks' ? paths.bookingFeedback(booking.token) : paths.booking(booking.token)}`;
   const where = locationLine(event, kind === 'confirmed' || kind === 'updated' || kind === 'reminder');
   const texts: Record<BookingMail, { subject: string; lines: string[]; action?: string }> = {
     confirmed: { subject: `Your place is booked: ${event.title}`, lines: [`Your place is confirmed.`, `When: ${when(event)}`, `Where: ${where}`], action: 'See or cancel your booking' },
@@ -38,6 +38,11 @@ export async function sendBookingMail(tx: Db, ctx: EventMailContext, kind: Booki
       action: 'Accept or decline the place',
     },
     expired: { subject: `Offer expired: ${event.title}`, lines: ['The place we held for you was not accepted in time and has been offered to the next person.'] },
+    thanks: {
+      subject: `Thank you for coming: ${event.title}`,
+      lines: ['Thank you for coming. Tell us what you thought: two questions, a minute of your time. The network team reads every answer.'],
+      action: 'Give your feedback',
+    },
     reminder: { subject: `Reminder: ${event.title}, ${londonLabel(event.startsAt)}`, lines: [`When: ${when(event)}`, `Where: ${where}`, ...(event.travelNotes ? [`Travel: ${event.travelNotes}`] : [])], action: 'See or cancel your booking' },
   };
   const t = texts[kind];

@@ -1,7 +1,7 @@
 // The events module's queries: each takes a Db or a transaction and answers plain rows.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
-import { eventBookings, events, type BookingStatus } from './schema.js';
+import { eventBookings, eventFeedback, events, type BookingStatus } from './schema.js';
 
 /** An event row. */
 export type EventRow = typeof events.$inferSelect;
@@ -158,4 +158,37 @@ export async function confirmedStartingBetween(db: Db, from: Date, to: Date): Pr
     .where(
       and(eq(events.status, 'published'), eq(eventBookings.status, 'confirmed'), gte(events.startsAt, from), lt(events.startsAt, to)),
     );
+}
+
+/** Confirmed places on published events that ended between two instants (for the thank-you). */
+export async function confirmedEndedBetween(db: Db, from: Date, to: Date): Promise<Array<{ bookingId: number; endsAt: Date }>> {
+  return db
+    .select({ bookingId: eventBookings.id, endsAt: events.endsAt })
+    .from(eventBookings)
+    .innerJoin(events, eq(events.id, eventBookings.eventId))
+    .where(and(eq(events.status, 'published'), eq(eventBookings.status, 'confirmed'), gte(events.endsAt, from), lt(events.endsAt, to)));
+}
+
+/** A booking's feedback, if given. */
+export async function feedbackOf(db: Db, bookingId: number): Promise<typeof eventFeedback.$inferSelect | undefined> {
+  const [row] = await db.select().from(eventFeedback).where(eq(eventFeedback.bookingId, bookingId));
+  return row;
+}
+
+/** Records a booking's feedback; a second answer replaces the first. */
+export async function saveFeedback(db: Db, values: { bookingId: number; eventId: number; rating: number; comments: string }): Promise<void> {
+  await db
+    .insert(eventFeedback)
+    .values(values)
+    .onConflictDoUpdate({ target: eventFeedback.bookingId, set: { rating: values.rating, comments: values.comments, createdAt: new Date() } });
+}
+
+/** An event's feedback with who gave it, newest first. */
+export async function feedbackForEvent(db: Db, eventId: number): Promise<Array<{ name: string; organisationName: string | null; rating: number; comments: string; createdAt: Date }>> {
+  return db
+    .select({ name: eventBookings.name, organisationName: eventBookings.organisationName, rating: eventFeedback.rating, comments: eventFeedback.comments, createdAt: eventFeedback.createdAt })
+    .from(eventFeedback)
+    .innerJoin(eventBookings, eq(eventBookings.id, eventFeedback.bookingId))
+    .where(eq(eventFeedback.eventId, eventId))
+    .orderBy(desc(eventFeedback.id));
 }

@@ -56,3 +56,13 @@ export const eventBookings = pgTable('event_bookings', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** What a person thought of an event they had a place at: one answer per booking. */
+export const eventFeedback = pgTable('event_feedback', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  bookingId: integer('booking_id').notNull(),
+  eventId: integer('event_id').notNull(),
+  rating: integer('rating').notNull(),
+  comments: text('comments').notNull().default(''),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -110,3 +110,11 @@ export const eventForm = z
 
 /** Where each nested field's error links to on the event form. */
 export const EVENT_FORM_IDS: Record<string, string> = { 'venue.name': 'venueName', 'venue.address': 'venueAddress', 'venue.postcode': 'venuePostcode', 'venue.room': 'venueRoom' };
+
+/** Feedback after an event: a rating from 1 (poor) to 5 (excellent) and optional comments. */
+export const feedbackInput = z.object({
+  rating: z.coerce.number({ error: 'Choose how useful the event was' }).int().min(1, 'Choose how useful the event was').max(5, 'Choose how useful the event was'),
+  comments: optionalText(5000).transform((v) => v ?? ''),
+});
+/** Feedback as a form gives it. */
+export type FeedbackFields = z.input<typeof feedbackInput>;

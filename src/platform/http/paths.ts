@@ -148,6 +148,7 @@ export const paths = {
   bookingCancel: route('/bookings/:token/cancel'),
   bookingAccept: route('/bookings/:token/accept'),
   bookingDecline: route('/bookings/:token/decline'),
+  bookingFeedback: route('/bookings/:token/feedback'),
   adminEvents: '/admin/events',
   adminEventNew: '/admin/events/new',
   adminEvent: route('/admin/events/:id'),

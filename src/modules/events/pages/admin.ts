@@ -7,7 +7,7 @@ import { paths } from '../../../platform/http/paths.js';
 import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { checkIn, listBookings } from '../bookings.js';
+import { checkIn, eventFeedback, listBookings } from '../bookings.js';
 import { eventCard } from '../present.js';
 import * as events from '../service.js';
 import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
@@ -54,6 +54,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       numbers: { confirmed: event.confirmed, offered: event.offered, waiting: event.waiting, capacity: event.capacity },
       tag: STATUS_TAG[event.status],
       bookings: await listBookings(db, req.actor, event.id),
+      feedback: await eventFeedback(db, req.actor, event.id),
     }),
   });
 

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/http/context.js';
-import { actionRoute, viewPage } from '../../../platform/http/page.js';
+import { actionRoute, formPage, viewPage } from '../../../platform/http/page.js';
 import { paths } from '../../../platform/http/paths.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { acceptOffer, bookingForToken, cancelBooking, declineOffer, myBookings } from '../bookings.js';
+import { acceptOffer, bookingForToken, cancelBooking, declineOffer, giveFeedback, myBookings } from '../bookings.js';
+import * as repo from '../repo.js';
+import { feedbackInput } from '../validation.js';
 import { eventCard } from '../present.js';
 import { withNumbers } from '../service.js';
 
@@ -84,6 +86,24 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
     submit: async (req, _input, { event }) => {
       await declineOffer(deps, db, req.params.token ?? '');
       return { to: paths.booking(req.params.token ?? ''), notice: `You declined the place at ${event.title}; it goes to the next person waiting` };
+    },
+  });
+
+  // The link in the thank-you email: two questions, saved by POST.
+  formPage(app, {
+    path: paths.bookingFeedback.pattern,
+    resource: byToken,
+    authorise: () => undefined,
+    template: 'events/views/feedback.njk',
+    schema: feedbackInput,
+    load: async (req, { event }) => ({ event: eventCard(event), token: req.params.token }),
+    values: async (_req, { booking }) => {
+      const given = await repo.feedbackOf(db, booking.id);
+      return given ? { rating: String(given.rating), comments: given.comments } : {};
+    },
+    submit: async (req, input, { event }) => {
+      await giveFeedback(db, req.params.token ?? '', input);
+      return { to: paths.event(event.slug), notice: `Thank you for your feedback on ${event.title}` };
     },
   });
 }

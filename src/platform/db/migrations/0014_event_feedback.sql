@@ -1,0 +1,10 @@
+-- Feedback after an event: one answer per booking (a rating and comments), read by editors.
+CREATE TABLE event_feedback (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  booking_id integer NOT NULL UNIQUE,
+  event_id integer NOT NULL,
+  rating integer NOT NULL,
+  comments text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX event_feedback_event ON event_feedback (event_id, id);
