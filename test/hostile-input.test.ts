@@ -74,6 +74,7 @@ const VALID_PARAM: Record<string, () => string> = {
   month: () => '2030-05',
   token: () => 'not-a-real-token',
   decision: () => 'approve',
+  action: () => 'publish', // an event's editor actions (paths.adminEventAction)
   listId: () => '1', // mailing's join requests (paths.adminListDecision)
   subscriberId: () => '1',
   '*': () => 'x',
