@@ -115,6 +115,33 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${event!.id}/checkin`, { booking: '999999', arrived: 'yes' })).statusCode).toBe(404);
   });
 
+  it("cancel one person's place after a confirm page, with the reason, and offer it to the next person waiting", async () => {
+    const team = await editor();
+    await team.post('/admin/events/new', { ...FORM, capacity: '1' });
+    const [event] = await repo.listEvents(database.db);
+    await team.post(`/admin/events/${event!.id}/publish`);
+    for (const who of ['first', 'next']) {
+      const person = new TestClient(baton.app, database.db);
+      await addPerson(database.db, { email: `${who}@example.org`, name: `Person ${who}`, role: 'other' });
+      await person.signIn(`${who}@example.org`);
+      await person.post(`/events/${event!.slug}/book`);
+    }
+    const [first, next] = await repo.bookingsOf(database.db, event!.id);
+    const confirm = await team.get(`/admin/events/${event!.id}/cancel-booking?booking=${first!.id}`);
+    expect(text(confirm.body)).toContain('Cancel the booking of Person first?');
+    expect((await repo.getBooking(database.db, first!.id))!.status).toBe('confirmed'); // the confirm page changes nothing
+    const done = await team.post(`/admin/events/${event!.id}/cancel-booking`, { booking: String(first!.id), reason: 'Asked by their manager' });
+    expect(done.statusCode).toBe(303);
+    expect(await repo.getBooking(database.db, first!.id)).toMatchObject({ status: 'cancelled', reason: 'Asked by their manager' });
+    expect((await repo.getBooking(database.db, next!.id))!.status).toBe('offered');
+    // A booking of another event is not this event's to cancel.
+    const other = await team.post('/admin/events/new', { ...FORM, title: 'Another event' });
+    const otherId = Number(String(other.headers.location).split('/').pop());
+    expect((await team.post(`/admin/events/${otherId}/cancel-booking`, { booking: String(next!.id) })).statusCode).toBe(404);
+    expect((await team.get(`/admin/events/${otherId}/cancel-booking?booking=${next!.id}`)).statusCode).toBe(404);
+    expect((await team.get(`/admin/events/${otherId}/cancel-booking?booking=abc`)).statusCode).toBe(404);
+  });
+
   it('are for editors only', async () => {
     await addPerson(database.db, { email: 'dir@example.org', name: 'A Director', org: 'Telford' });
     const director = new TestClient(baton.app, database.db);

@@ -7,7 +7,7 @@ import { paths } from '../../../platform/http/paths.js';
 import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { checkIn, eventFeedback, listBookings } from '../bookings.js';
+import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings } from '../bookings.js';
 import { eventCard } from '../present.js';
 import * as events from '../service.js';
 import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
@@ -75,6 +75,11 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       const confirmed = (await listBookings(db, req.actor, event.id)).filter((b) => b.status === 'confirmed').sort((a, b) => a.name.localeCompare(b.name));
       return reply.page('events/views/admin-checkin.njk', { event: eventCard(event), confirmed, arrived: confirmed.filter((b) => b.checkedInAt).length });
     }
+    if (req.params.action === 'cancel-booking') {
+      const booking = await getBookingForEditor(db, req.actor, pathId((req.query as { booking?: string }).booking, 'Booking'));
+      if (booking.eventId !== event.id) throw new NotFoundError('Booking');
+      return reply.page('events/views/admin-booking-cancel.njk', { event: eventCard(event), booking, values: {} });
+    }
     if (req.params.action === 'cancel') return reply.page('events/views/admin-event-cancel.njk', { event: eventCard(event), told: event.confirmed + event.offered, values: {} });
     throw new NotFoundError('Page');
   });
@@ -96,6 +101,12 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
         case 'cancel':
           await events.cancelEvent(deps, db, req.actor, event.id, input.reason ?? null);
           return { to: paths.adminEvent(event.id), notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation` };
+        case 'cancel-booking': {
+          const booking = await getBookingForEditor(db, req.actor, input.booking ?? 0);
+          if (booking.eventId !== event.id) throw new NotFoundError('Booking');
+          await cancelBooking(deps, db, { actor: req.actor }, booking.id, input.reason ?? null);
+          return { to: paths.adminEvent(event.id), notice: `Cancelled the booking of ${booking.name}; they have been emailed${booking.status === 'confirmed' ? ' a calendar cancellation' : ''}` };
+        }
         case 'checkin': {
           if (!input.booking) throw new NotFoundError('Booking');
           const b = await checkIn(db, req.actor, event.id, input.booking, input.arrived !== 'no');
