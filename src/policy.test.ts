@@ -46,6 +46,7 @@ const EXPECTED: Record<Action, Role[]> = {
   'opportunity.view': ['public', 'subscriber', 'member', 'director', 'editor', 'admin'],
   'opportunity.manage': ['editor', 'admin'],
   'opportunity.signup': ['director', 'editor', 'admin'],
+  'events.view': ['public', 'subscriber', 'member', 'director', 'editor', 'admin'],
   'events.manage': ['editor', 'admin'],
   'events.book': ['subscriber', 'member', 'director', 'editor', 'admin'],
   'events.bookFor': ['director', 'editor', 'admin'],

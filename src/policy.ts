@@ -56,6 +56,7 @@ export const RULES = {
   'opportunity.view': () => true,
   'opportunity.manage': (a: Actor) => atLeast(a.role, 'editor'),
   'opportunity.signup': (a: Actor, r?: Resource) => atLeast(a.role, 'editor') || (atLeast(a.role, 'director') && sameOrg(a, r)),
+  'events.view': () => true, // published events, their feed and calendar files; drafts only through events.manage
   'events.manage': (a: Actor) => atLeast(a.role, 'editor'),
   'events.book': (a: Actor) => atLeast(a.role, 'subscriber'),
   // An organisation's contact (a director) books for colleagues of their own organisation; editors for anyone.

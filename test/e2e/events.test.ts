@@ -125,7 +125,7 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
     await page.goto(`${base}/admin/events/${online!.id}/checkin`);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Mark Gail Guest as arrived' }).click();
-    await expect(page.locator('[role=status]').textContent()).resolves.toContain('1 of 1');
+    await expect(page.locator('#arrived-count').textContent()).resolves.toContain('1 of 1');
     await expectAccessible(page);
     await snap(page, 'admin-checkin-phone');
     await page.setViewportSize({ width: 1280, height: 900 });

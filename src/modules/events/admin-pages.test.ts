@@ -113,6 +113,10 @@ describe("editors' event pages", () => {
     expect((await repo.getBooking(database.db, placed!.id))!.checkedInAt).toBeNull();
     expect((await team.post(`/admin/events/${event!.id}/checkin`, { booking: String(waiting!.id), arrived: 'yes' })).statusCode).toBe(409);
     expect((await team.post(`/admin/events/${event!.id}/checkin`, { booking: '999999', arrived: 'yes' })).statusCode).toBe(404);
+    // Another event's page cannot check in this event's people.
+    const other = await team.post('/admin/events/new', { ...FORM, title: 'Another event' });
+    const otherId = Number(String(other.headers.location).split('/').pop());
+    expect((await team.post(`/admin/events/${otherId}/checkin`, { booking: String(placed!.id), arrived: 'yes' })).statusCode).toBe(404);
   });
 
   it("cancel one person's place after a confirm page, with the reason, and offer it to the next person waiting", async () => {

@@ -213,14 +213,20 @@ describe('after the event', () => {
     await cancelBooking(deps, database.db, { actor: editor }, gone.id, null, new Date('2031-10-02T09:00:00Z'));
     const jobs = createScheduler(database.db, baton.ctx.mailer, testConfig());
     // The day ends at 15:00 British Summer Time (14:00 UTC); the thank-you goes an hour later.
-    for (const at of ['2031-10-25T13:00:00Z', '2031-10-25T15:30:00Z', '2031-10-25T16:00:00Z', '2031-10-26T09:00:00Z', '2031-10-27T09:00:00Z']) {
+    await jobs.runDue(new Date('2031-10-25T13:00:00Z')); // during the day: no thank-you yet
+    expect((await outboxSubjects()).filter((s) => s.startsWith('Thank you'))).toEqual([]);
+    for (const at of ['2031-10-25T15:30:00Z', '2031-10-25T16:00:00Z', '2031-10-26T09:00:00Z', '2031-10-27T09:00:00Z']) {
       await jobs.runDue(new Date(at));
     }
     const thanks = (await delivered()).filter((m) => m.subject?.startsWith('Thank you for coming'));
     expect(thanks.map(to)).toEqual(['came@example.org']);
     const link = /\/bookings\/[^/\s]+\/feedback/.exec(thanks[0]!.text ?? '')![0];
 
-    // Feedback opens once the event has ended: move the event into the past, as real time will.
+    // Feedback opens once the event has ended, and only for people who had a place.
+    const early = new TestClient(baton.app, database.db);
+    expect((await early.get(link)).statusCode).toBe(409);
+    expect((await early.get(`/bookings/${gone.token}/feedback`)).statusCode).toBe(409);
+    // Move the event into the past, as real time will.
     await repo.updateEvent(database.db, id, { startsAt: new Date('2020-10-25T09:00:00Z'), endsAt: new Date('2020-10-25T14:00:00Z') });
     const reader = new TestClient(baton.app, database.db);
     expect((await reader.get(link)).statusCode).toBe(200);

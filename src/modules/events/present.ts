@@ -1,6 +1,6 @@
 import type { EventRow } from './repo.js';
 import type { EventView } from './service.js';
-import { londonLabel, londonTime } from './times.js';
+import { instantToLondon, londonLabel, londonTime } from './times.js';
 
 /** What a page shows of an event: its times in London, where it is, and its places. */
 export interface EventCard {
@@ -30,7 +30,7 @@ export interface EventCard {
 /** An event as a card on the pages (numbers only when the event came with them). */
 export function eventCard(e: EventRow | EventView, now = new Date()): EventCard {
   const view = e as Partial<EventView>;
-  const sameDay = e.startsAt.toDateString() === e.endsAt.toDateString();
+  const sameDay = instantToLondon(e.startsAt).slice(0, 10) === instantToLondon(e.endsAt).slice(0, 10);
   const venue = e.venueName ? { name: e.venueName, room: e.venueRoom, address: e.venueAddress, postcode: e.venuePostcode } : null;
   return {
     id: e.id,

@@ -21,8 +21,12 @@ async function newPool(capacity: number | null): Promise<number> {
 async function book(capacity: Capacity, pool: number, who: number) {
   return capacity.claim(database.db, {
     pool: { table: 'cap_pool', id: pool },
-    taken: async (tx) =>
-      Number((await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cap_taken WHERE pool_id = ${pool} AND state = 'placed'`))[0]!.n),
+    taken: async (tx) => {
+      const n = Number((await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cap_taken WHERE pool_id = ${pool} AND state = 'placed'`))[0]!.n);
+      // A pause between counting and writing, as a busy server has: without the lock, others count the same places meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return n;
+    },
     place: async (tx) => tx.execute(sql`INSERT INTO cap_taken VALUES (${pool}, ${who}, 'placed')`).then(() => who),
     wait: async (tx) => tx.execute(sql`INSERT INTO cap_taken VALUES (${pool}, ${who}, 'waiting')`).then(() => who),
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/http/context.js';
 import { actionRoute, formPage, viewPage } from '../../../platform/http/page.js';
+import { ConflictError } from '../../../platform/errors.js';
 import { paths } from '../../../platform/http/paths.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
@@ -35,7 +36,7 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
         booking,
         event: eventCard(event),
         statusText: STATUS_TEXT[booking.status] ?? booking.status,
-        upcoming: event.startsAt > now,
+        upcoming: event.endsAt > now,
       }));
       return { upcoming: rows.filter((r) => r.upcoming), past: rows.filter((r) => !r.upcoming) };
     },
@@ -92,10 +93,16 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
   // The link in the thank-you email: two questions, saved by POST.
   formPage(app, {
     path: paths.bookingFeedback.pattern,
-    resource: byToken,
     authorise: () => undefined,
     template: 'events/views/feedback.njk',
     schema: feedbackInput,
+    // The form is for people who had a place, once the event is over; anyone else is told so before typing anything.
+    resource: async (req) => {
+      const found = await bookingForToken(db, req.params.token ?? '');
+      if (found.booking.status !== 'confirmed') throw new ConflictError('Feedback is for people who had a place');
+      if (new Date() < found.event.endsAt) throw new ConflictError('You can give feedback once the event has ended');
+      return found;
+    },
     load: async (req, { event }) => ({ event: eventCard(event), token: req.params.token }),
     values: async (_req, { booking }) => {
       const given = await repo.feedbackOf(db, booking.id);

@@ -18,7 +18,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
 
   viewPage(app, {
     path: paths.events,
-    authorise: () => undefined,
+    authorise: (req) => authorise(req.actor, 'events.view'),
     template: 'events/views/events.njk',
     load: async () => {
       const { upcoming, past } = await events.publicEvents(db);
@@ -29,11 +29,12 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
   viewPage(app, {
     path: paths.event.pattern,
     resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
-    authorise: () => undefined,
+    authorise: (req) => authorise(req.actor, 'events.view'),
     template: 'events/views/event.njk',
     load: async (req, event) => {
-      const mine = can(req.actor, 'events.book') ? (await myBookings(db, req.actor)).find((b) => b.event.id === event.id) : undefined;
-      const live = mine && ['confirmed', 'waitlisted', 'offered'].includes(mine.booking.status) ? mine.booking : undefined;
+      // A person may have an old cancelled booking and a new one: the live one is what the page is about.
+      const mine = can(req.actor, 'events.book') ? await myBookings(db, req.actor) : [];
+      const live = mine.find((b) => b.event.id === event.id && ['confirmed', 'waitlisted', 'offered'].includes(b.booking.status))?.booking;
       return {
         event: eventCard(event),
         bodyHtml: renderMarkdown(event.body),
@@ -49,13 +50,15 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     publicCalendar({ events: list, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName, eventUrl: (e) => `${ctx.config.baseUrl}${paths.event(e.slug)}` });
 
   // The public feed: upcoming published events, for a calendar to subscribe to.
-  app.get(paths.eventsFeed, async (_req, reply) => {
+  app.get(paths.eventsFeed, async (req, reply) => {
+    authorise(req.actor, 'events.view');
     const { upcoming } = await events.publicEvents(db);
     return reply.type('text/calendar; charset=utf-8').send(calendar(upcoming));
   });
 
   // "Add to calendar": one event as an .ics download.
   app.get(paths.eventCalendar.pattern, async (req, reply) => {
+    authorise(req.actor, 'events.view');
     const event = await events.getEventBySlug(db, req.actor, (req.params as { slug?: string }).slug ?? '');
     return reply
       .type('text/calendar; charset=utf-8')
