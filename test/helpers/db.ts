@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,8 +25,10 @@ export async function testDatabase(): Promise<TestDatabase> {
   let database: Database;
   let location: TestDatabase['location'];
   let dispose: () => Promise<void>;
-  let recording: string[] | undefined;
-  const onQuery = (statement: string) => recording?.push(statement);
+  // Statements are counted in the async context of the work being measured, so a background poll (the page cache's
+  // content_version check, a view-count flush) that happens to run meanwhile is not counted with it.
+  const recording = new AsyncLocalStorage<string[]>();
+  const onQuery = (statement: string) => recording.getStore()?.push(statement);
   if (url) {
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
@@ -53,12 +56,7 @@ export async function testDatabase(): Promise<TestDatabase> {
     location,
     countQueries: async (work) => {
       const statements: string[] = [];
-      recording = statements;
-      try {
-        return { result: await work(), statements };
-      } finally {
-        recording = undefined;
-      }
+      return { result: await recording.run(statements, work), statements };
     },
     reset: async () => {
       const tables = await database.query<{ tablename: string }>(

@@ -80,7 +80,10 @@ describe('calendar invitations', () => {
     await updateEvent(deps, database.db, editor, id, { ...BEFORE_CHANGE, start: '2031-10-27T10:00', end: '2031-10-27T15:00' });
     await cancelBooking(deps, database.db, { token: booking.token }, booking.id);
 
-    const mails = (await delivered()).filter((m) => to(m).includes('tina@example.org'));
+    // The outbox delivers in parallel, so the order of arrival is not the order of queueing: put them in SEQUENCE order,
+    // which pairs each subject with its SEQUENCE (the invitation 0, the update 1, the cancellation 2).
+    const seq = (m: ParsedMail) => Number(calendarOf(m)?.event.sequence ?? -1);
+    const mails = (await delivered()).filter((m) => to(m).includes('tina@example.org')).sort((a, b) => seq(a) - seq(b));
     const [invite, update, cancel] = mails.map(calendarOf);
     expect(mails.map((m) => m.subject)).toEqual(['Your place is booked: Regional networking day', 'Changed: Regional networking day', 'Cancelled: Regional networking day']);
     expect(invite!.method).toBe('REQUEST');

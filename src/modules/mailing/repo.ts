@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
 import {
   confirmTokens,
@@ -211,11 +211,29 @@ export async function resolveRecipients(db: Db, send: Send): Promise<number> {
   const where = segmentWhere(send.listId, send.segment);
   // Sends of one edition resolve one at a time, so "only those who have not had it" sees every earlier send's rows.
   await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('mailing.edition'), ${send.editionId})`);
+  // An earlier send of the edition that is queued and not yet resolved will reach its recipients too: "only those who
+  // have not had it" leaves them out as well, whichever of the two sends a worker happens to start first.
+  const earlier = send.onlyNew
+    ? await db
+        .select({ listId: sends.listId, segment: sends.segment })
+        .from(sends)
+        .where(and(eq(sends.editionId, send.editionId), lt(sends.id, send.id), isNull(sends.startedAt), inArray(sends.status, ['queued', 'paused'])))
+    : [];
+  const had = sql.join(
+    [
+      hasEdition(send.editionId, send.id),
+      ...earlier.map(
+        (w) => sql`subscribers.id IN (SELECT subscriptions.subscriber_id FROM subscriptions JOIN subscribers ON subscribers.id = subscriptions.subscriber_id
+          WHERE ${segmentWhere(w.listId, w.segment)} AND NOT subscribers.bouncing)`,
+      ),
+    ],
+    sql` OR `,
+  );
   const rows = (await db.execute(sql`
     INSERT INTO deliveries (send_id, subscriber_id, email, name)
     SELECT ${send.id}, subscribers.id, subscribers.email, subscribers.name
     FROM subscriptions JOIN subscribers ON subscribers.id = subscriptions.subscriber_id
-    WHERE ${where} AND NOT subscribers.bouncing ${send.onlyNew ? sql`AND NOT ${hasEdition(send.editionId, send.id)}` : sql``}
+    WHERE ${where} AND NOT subscribers.bouncing ${send.onlyNew ? sql`AND NOT (${had})` : sql``}
     ON CONFLICT (send_id, subscriber_id) DO NOTHING`)) as unknown as { rowCount?: number; affectedRows?: number };
   return rows.rowCount ?? rows.affectedRows ?? 0;
 }

@@ -5,7 +5,7 @@ import { startSmtp, type TestSmtp } from '../../../test/helpers/smtp.js';
 import { systemActor } from '../../platform/actor.js';
 import type { Baton } from '../../server.js';
 import * as bulletin from '../bulletin/service.js';
-import { SendWorker } from './sender.js';
+import { SendWorker, startSend } from './sender.js';
 import * as sends from './sends.js';
 import * as subs from './subscriptions.js';
 
@@ -88,6 +88,18 @@ describe('sending an edition again', () => {
     await deliver();
     expect((await sends.progress(database.db, editor, everyone.id)).total).toBe(6);
     expect(received('reader0@example.org')).toBe(2);
+  });
+
+  it('leaves out the recipients of an earlier queued send even when a worker starts the later send first', async () => {
+    const id = await edition();
+    await readers('Regional Update', 0, 4);
+    await readers('Directors', 2, 6);
+    const first = await sends.createSend(database.db, editor, id, { list: 'Regional Update', segment: { roles: ['director'] } }); // readers 1, 3
+    const later = await sends.createSend(database.db, editor, id, { list: 'Directors', repeat: 'missing' });
+    await startSend(database.db, later.id, new Date()); // the later one first, as two workers may
+    await startSend(database.db, first.id, new Date());
+    expect((await sends.progress(database.db, editor, later.id)).total).toBe(3); // 2, 4, 5: reader3 is the first send's
+    expect((await sends.progress(database.db, editor, first.id)).total).toBe(2);
   });
 
   it('leaves out people who had it through another list or segment, even while that send is still queued', async () => {
