@@ -9,6 +9,7 @@ import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
 import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings } from '../bookings.js';
 import { eventCard } from '../present.js';
+import { LIVE } from '../repo.js';
 import * as events from '../service.js';
 import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
 
@@ -53,7 +54,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       event: eventCard(event),
       numbers: { confirmed: event.confirmed, offered: event.offered, waiting: event.waiting, capacity: event.capacity },
       tag: STATUS_TAG[event.status],
-      bookings: await listBookings(db, req.actor, event.id),
+      bookings: (await listBookings(db, req.actor, event.id)).map((b) => ({ ...b, live: LIVE.includes(b.status) })),
       feedback: await eventFeedback(db, req.actor, event.id),
     }),
   });

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/http/context.js';
 import { actionRoute, formPage, viewPage } from '../../../platform/http/page.js';
-import { ConflictError } from '../../../platform/errors.js';
 import { paths } from '../../../platform/http/paths.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { acceptOffer, bookingForToken, cancelBooking, declineOffer, giveFeedback, myBookings } from '../bookings.js';
+import { acceptOffer, bookingForToken, cancelBooking, declineOffer, feedbackBooking, giveFeedback, myBookings } from '../bookings.js';
 import * as repo from '../repo.js';
 import { feedbackInput } from '../validation.js';
 import { eventCard } from '../present.js';
@@ -53,7 +52,7 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
       token: req.params.token,
       event: eventCard(await withNumbers(db, event)),
       statusText: STATUS_TEXT[booking.status] ?? booking.status,
-      live: ['confirmed', 'waitlisted', 'offered'].includes(booking.status) && event.startsAt > new Date(),
+      live: repo.LIVE.includes(booking.status) && event.startsAt > new Date(),
       offerOpen: booking.status === 'offered' && booking.offerExpiresAt !== null && booking.offerExpiresAt > new Date(),
     }),
   });
@@ -97,12 +96,7 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
     template: 'events/views/feedback.njk',
     schema: feedbackInput,
     // The form is for people who had a place, once the event is over; anyone else is told so before typing anything.
-    resource: async (req) => {
-      const found = await bookingForToken(db, req.params.token ?? '');
-      if (found.booking.status !== 'confirmed') throw new ConflictError('Feedback is for people who had a place');
-      if (new Date() < found.event.endsAt) throw new ConflictError('You can give feedback once the event has ended');
-      return found;
-    },
+    resource: async (req) => feedbackBooking(db, req.params.token ?? ''),
     load: async (req, { event }) => ({ event: eventCard(event), token: req.params.token }),
     values: async (_req, { booking }) => {
       const given = await repo.feedbackOf(db, booking.id);

@@ -10,6 +10,7 @@ import { book, myBookings } from '../bookings.js';
 import * as events from '../service.js';
 import { publicCalendar } from '../ical.js';
 import { eventCard } from '../present.js';
+import { LIVE } from '../repo.js';
 
 /** The public events pages: upcoming and past events, one event with its Book button, and booking a place. */
 export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
@@ -34,7 +35,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     load: async (req, event) => {
       // A person may have an old cancelled booking and a new one: the live one is what the page is about.
       const mine = can(req.actor, 'events.book') ? await myBookings(db, req.actor) : [];
-      const live = mine.find((b) => b.event.id === event.id && ['confirmed', 'waitlisted', 'offered'].includes(b.booking.status))?.booking;
+      const live = mine.find((b) => b.event.id === event.id && LIVE.includes(b.booking.status))?.booking;
       return {
         event: eventCard(event),
         bodyHtml: renderMarkdown(event.body),
