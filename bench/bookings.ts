@@ -5,7 +5,7 @@ import { openDatabase, queryRows } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { systemActor } from '../src/platform/actor.js';
 import { createApiToken } from '../src/modules/auth/service.js';
-import { benchData, memoryOf, startAndWait, stop } from './lib.js';
+import { benchData, load, memoryOf, startAndWait, stop } from './lib.js';
 import { freePort } from './ports.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -47,7 +47,7 @@ async function run(label: string, pgUrl?: string) {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   try {
-    const { id } = (await call('POST', '/api/v1/events', EVENT)).body as { id: number };
+    const { id, slug } = (await call('POST', '/api/v1/events', EVENT)).body as { id: number; slug: string };
     await call('POST', `/api/v1/events/${id}/publish`);
     let next = 0;
     let busy = 0;
@@ -76,10 +76,21 @@ async function run(label: string, pgUrl?: string) {
     const confirmed = statuses.filter((s) => s === 'confirmed').length;
     const counter = pgUrl ? prepared : await openDatabase({ dataDir: data.dir, skipLock: true });
     const inDb = Number(
-      (await queryRows<{ n: number }>(counter.db, sql`SELECT count(*)::int AS n FROM event_bookings WHERE event_id = ${id} AND status = 'confirmed'`))[0]!.n,
+      (
+        await queryRows<{ n: number }>(
+          counter.db,
+          sql`SELECT count(*)::int AS n FROM event_bookings WHERE event_id = ${id} AND status = 'confirmed'`,
+        )
+      )[0]!.n,
     );
     if (!pgUrl) await counter.close();
     const seconds = (lastConfirmedAt - started) / 1000;
+    // The event page as the public sees it once the rush is over: from the page cache, like an edition.
+    await load(`${base}/events/${slug}`, { connections: 10, seconds: 2 }); // warm up
+    const page = await load(`${base}/events/${slug}`, { connections: 10, seconds: Number(process.env.BENCH_SECONDS ?? 10) });
+    pages.push(
+      `| ${label} | ${page.tool} | ${Math.round(page.requestsPerSec)} | ${page.p50ms.toFixed(2)} ms | ${page.p99ms.toFixed(2)} ms | ${page.errors} |`,
+    );
     console.log(
       `| ${label} | ${CLIENTS} | ${Math.round(confirmed / seconds)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${inDb - PLACES} | ${statuses.length - confirmed} | ${busy} | ${memoryOf(child.pid!).peakMb} MB |`,
     );
@@ -90,8 +101,13 @@ async function run(label: string, pgUrl?: string) {
   }
 }
 
+const pages: string[] = [];
 console.log(`\nBookings under contention: ${REQUESTS} booking requests from ${CLIENTS} clients for one event of ${PLACES} places`);
 console.log('| database | clients | confirmed bookings/s | p50 | p99 | overbooked | waitlisted | busy answers | peak memory |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 await run('PGlite');
 if (process.env.BENCH_DATABASE_URL) await run('PostgreSQL', process.env.BENCH_DATABASE_URL);
+console.log('\nThe event page for the public (GET /events/SLUG, 10 connections, from the page cache)');
+console.log('| database | load tool | requests/s | p50 | p99 | errors |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+for (const row of pages) console.log(row);

@@ -9,7 +9,7 @@ let database: TestDatabase;
 let baton: Baton;
 beforeAll(async () => {
   database = await testDatabase();
-  baton = await testBaton(database);
+  baton = await testBaton(database, { SIGN_IN_RATE_LIMIT: '1000' });
 });
 afterAll(async () => {
   await baton.close();
@@ -78,14 +78,18 @@ describe("editors' event pages", () => {
     const csv = await team.get(`/admin/events/${event!.id}/bookings.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = parse(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
-    expect(rows.map((r) => [r.Name, r.Email, r.Organisation, r.Status])).toEqual([['Tess Manager', 'tm@example.org', 'Telford', 'confirmed']]);
+    expect(rows.map((r) => [r.Name, r.Email, r.Organisation, r.Status])).toEqual([
+      ['Tess Manager', 'tm@example.org', 'Telford', 'confirmed'],
+    ]);
 
     const confirm = await team.get(`/admin/events/${event!.id}/cancel`);
     expect(text(confirm.body)).toContain('This cannot be undone. 1 person is emailed a calendar cancellation');
     expect((await repo.getEvent(database.db, event!.id))!.status).toBe('published'); // the confirm page changes nothing
     expect((await team.post(`/admin/events/${event!.id}/cancel`, { reason: 'The venue is closed' })).statusCode).toBe(303);
     expect((await repo.getEvent(database.db, event!.id))!.status).toBe('cancelled');
-    expect((await repo.bookingsOf(database.db, event!.id)).map((b) => [b.status, b.reason])).toEqual([['cancelled', 'The venue is closed']]);
+    expect((await repo.bookingsOf(database.db, event!.id)).map((b) => [b.status, b.reason])).toEqual([
+      ['cancelled', 'The venue is closed'],
+    ]);
     expect((await team.post(`/admin/events/${event!.id}/no-such-action`)).statusCode).toBe(404);
   });
 
@@ -134,7 +138,10 @@ describe("editors' event pages", () => {
     const confirm = await team.get(`/admin/events/${event!.id}/cancel-booking?booking=${first!.id}`);
     expect(text(confirm.body)).toContain('Cancel the booking of Person first?');
     expect((await repo.getBooking(database.db, first!.id))!.status).toBe('confirmed'); // the confirm page changes nothing
-    const done = await team.post(`/admin/events/${event!.id}/cancel-booking`, { booking: String(first!.id), reason: 'Asked by their manager' });
+    const done = await team.post(`/admin/events/${event!.id}/cancel-booking`, {
+      booking: String(first!.id),
+      reason: 'Asked by their manager',
+    });
     expect(done.statusCode).toBe(303);
     expect(await repo.getBooking(database.db, first!.id)).toMatchObject({ status: 'cancelled', reason: 'Asked by their manager' });
     expect((await repo.getBooking(database.db, next!.id))!.status).toBe('offered');
@@ -144,6 +151,46 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${otherId}/cancel-booking`, { booking: String(next!.id) })).statusCode).toBe(404);
     expect((await team.get(`/admin/events/${otherId}/cancel-booking?booking=${next!.id}`)).statusCode).toBe(404);
     expect((await team.get(`/admin/events/${otherId}/cancel-booking?booking=abc`)).statusCode).toBe(404);
+  });
+
+  it('change the details from a form that shows them in UK time; a moved time updates everyone with a place; bad input changes nothing', async () => {
+    const team = await editor();
+    await team.post('/admin/events/new', FORM);
+    const [event] = await repo.listEvents(database.db);
+    await team.post(`/admin/events/${event!.id}/publish`);
+    const member = new TestClient(baton.app, database.db);
+    await addPerson(database.db, { email: 'tm@example.org', name: 'Tess Manager', role: 'other' });
+    await member.signIn('tm@example.org');
+    await member.post(`/events/${event!.slug}/book`);
+
+    const form = await team.get(`/admin/events/${event!.id}/edit`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="2031-06-30T09:30"'); // 08:30 UTC shown as 9.30 in London
+    expect(form.body).toContain('value="Fazeley Studios"');
+    expect(text(form.body)).toContain('Everyone with a place is sent an updated calendar invitation');
+
+    const bad = await team.post(`/admin/events/${event!.id}/edit`, { ...FORM, start: 'next Tuesday' });
+    expect(bad.statusCode).toBe(400);
+    expect(text(bad.body)).toContain('Enter the start as a date and time');
+    expect((await repo.getEvent(database.db, event!.id))!.startsAt.toISOString()).toBe('2031-06-30T08:30:00.000Z');
+
+    // Moved into the winter: 10:00 in London is then 10:00 UTC.
+    const saved = await team.post(`/admin/events/${event!.id}/edit`, {
+      ...FORM,
+      start: '2031-11-06T10:00',
+      end: '2031-11-06T15:00',
+      capacity: '3',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`/admin/events/${event!.id}`);
+    const after = (await repo.getEvent(database.db, event!.id))!;
+    expect([after.startsAt.toISOString(), after.capacity]).toEqual(['2031-11-06T10:00:00.000Z', 3]);
+    expect(text((await team.get(`/admin/events/${event!.id}`)).body)).toContain('Saved the changes to Face-to-face learning event');
+    const [booking] = await repo.bookingsOf(database.db, event!.id);
+    expect(booking!.sequence).toBe(1); // the updated invitation carries a higher SEQUENCE
+
+    await team.post(`/admin/events/${event!.id}/cancel`, { reason: 'Venue closed' });
+    expect((await team.post(`/admin/events/${event!.id}/edit`, FORM)).statusCode).toBe(409);
   });
 
   it('are for editors only', async () => {

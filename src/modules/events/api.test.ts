@@ -140,7 +140,11 @@ describe('JSON API: events and bookings', () => {
     const early = await api('POST', `/api/v1/events/${notYet}/bookings`, editor, { email: 'a@example.org', name: 'A' });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain('not opened');
-    const closed = await publishedEvent(editor, { title: 'Closed', bookingCloses: '2021-01-01T09:00:00Z', bookingOpens: null as unknown as string });
+    const closed = await publishedEvent(editor, {
+      title: 'Closed',
+      bookingCloses: '2021-01-01T09:00:00Z',
+      bookingOpens: null as unknown as string,
+    });
     const late = await api('POST', `/api/v1/events/${closed}/bookings`, editor, { email: 'a@example.org', name: 'A' });
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toContain('closed');

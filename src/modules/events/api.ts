@@ -27,7 +27,13 @@ const eventOut = z.object({
   waiting: z.number(),
 });
 
-const bookingOut = z.object({ id: z.number(), email: z.string(), name: z.string(), organisation: z.string().nullable(), status: z.string() });
+const bookingOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  organisation: z.string().nullable(),
+  status: z.string(),
+});
 
 function present(e: EventView): z.output<typeof eventOut> {
   return {

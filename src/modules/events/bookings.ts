@@ -35,13 +35,24 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
   const person = await personByEmailForAuth(db, input.email);
   if (person) {
     authorise(actor, 'events.bookFor', { organisationId: person.organisationId });
-    return { email: person.email, name: person.name, personId: person.id, organisationName: person.organisationName ?? null, bookedBy: actor.label };
+    return {
+      email: person.email,
+      name: person.name,
+      personId: person.id,
+      organisationName: person.organisationName ?? null,
+      bookedBy: actor.label,
+    };
   }
   if (!can(actor, 'events.manage')) throw new ForbiddenError('events.bookFor');
   if (!input.name) throw new ValidationError([{ field: 'name', message: 'Enter the name of the person to book' }]);
   // An editor's booking for someone new adds them as a contact with the least access (a subscriber). Choosing an access
   // role is an admin's power in the directory, so the contact is added under the system, in the editor's name.
-  const created = await createPerson(db, systemActor(`${actor.label} booking a place`), { name: input.name, email: input.email, role: 'other', accessRole: 'subscriber' });
+  const created = await createPerson(db, systemActor(`${actor.label} booking a place`), {
+    name: input.name,
+    email: input.email,
+    role: 'other',
+    accessRole: 'subscriber',
+  });
   return { email: created.email, name: created.name, personId: created.id, organisationName: null, bookedBy: actor.label };
 }
 
@@ -84,7 +95,12 @@ export async function book(
       answers: v.answers,
     });
     await sendBookingMail(tx, deps, status === 'confirmed' ? 'confirmed' : 'waitlisted', event, booking);
-    await recordAudit(tx, actor, { action: `booking.${status}`, entityType: 'event_booking', entityId: booking.id, summary: `${who.name} <${who.email}> ${status === 'confirmed' ? 'booked on' : 'joined the waiting list of'} ${event.title}` });
+    await recordAudit(tx, actor, {
+      action: `booking.${status}`,
+      entityType: 'event_booking',
+      entityId: booking.id,
+      summary: `${who.name} <${who.email}> ${status === 'confirmed' ? 'booked on' : 'joined the waiting list of'} ${event.title}`,
+    });
     return booking;
   };
   const result = await deps.capacity.claim(db, {
@@ -117,13 +133,23 @@ export async function offerFreedPlaces(tx: Db, deps: EventsDeps, event: repo.Eve
     const expires = new Date(now.getTime() + event.offerHours * 3_600_000);
     const booking = await repo.updateBooking(tx, next.id, { status: 'offered', offerExpiresAt: expires });
     await sendBookingMail(tx, deps, 'offer', event, booking);
-    await enqueue(tx, { kind: OFFER_EXPIRY_JOB, key: `${OFFER_EXPIRY_JOB}:${booking.id}:${expires.getTime()}`, runAt: expires, payload: { bookingId: booking.id } });
+    await enqueue(tx, {
+      kind: OFFER_EXPIRY_JOB,
+      key: `${OFFER_EXPIRY_JOB}:${booking.id}:${expires.getTime()}`,
+      runAt: expires,
+      payload: { bookingId: booking.id },
+    });
     offered++;
   }
   return offered;
 }
 
-async function underEventLock<T>(deps: EventsDeps, db: Db, bookingId: number, work: (tx: Db, booking: repo.BookingRow, event: repo.EventRow) => Promise<T>): Promise<T> {
+async function underEventLock<T>(
+  deps: EventsDeps,
+  db: Db,
+  bookingId: number,
+  work: (tx: Db, booking: repo.BookingRow, event: repo.EventRow) => Promise<T>,
+): Promise<T> {
   const first = await repo.getBooking(db, bookingId);
   if (!first) throw new NotFoundError('Booking');
   return deps.capacity.withPools(db, [{ table: 'events', id: first.eventId }], async (tx) => {
@@ -150,10 +176,21 @@ export async function cancelBooking(
       if (!self) throw new ForbiddenError('events.manage');
     }
     if (!repo.LIVE.includes(booking.status)) return booking;
-    const after = await repo.updateBooking(tx, booking.id, { status: 'cancelled', sequence: booking.sequence + 1, reason, offerExpiresAt: null });
+    const after = await repo.updateBooking(tx, booking.id, {
+      status: 'cancelled',
+      sequence: booking.sequence + 1,
+      reason,
+      offerExpiresAt: null,
+    });
     if (booking.status === 'confirmed') await sendBookingMail(tx, deps, 'cancelled', event, after, reason ?? undefined);
-    const actor = 'actor' in by ? by.actor : { kind: 'public' as const, id: null, label: booking.email, role: 'public' as const, organisationId: null };
-    await recordAudit(tx, actor, { action: 'booking.cancel', entityType: 'event_booking', entityId: booking.id, summary: `Cancelled the ${booking.status} booking of ${booking.name} on ${event.title}${reason ? `: ${reason}` : ''}` });
+    const actor =
+      'actor' in by ? by.actor : { kind: 'public' as const, id: null, label: booking.email, role: 'public' as const, organisationId: null };
+    await recordAudit(tx, actor, {
+      action: 'booking.cancel',
+      entityType: 'event_booking',
+      entityId: booking.id,
+      summary: `Cancelled the ${booking.status} booking of ${booking.name} on ${event.title}${reason ? `: ${reason}` : ''}`,
+    });
     await offerFreedPlaces(tx, deps, event, now);
     return after;
   });
@@ -229,20 +266,36 @@ export async function getBookingForEditor(db: Db, actor: Actor, id: number): Pro
 }
 
 /** Marks a confirmed place as arrived on the day (or undoes it), for editors at the door. */
-export async function checkIn(db: Db, actor: Actor, eventId: number, bookingId: number, arrived: boolean, now = new Date()): Promise<repo.BookingRow> {
+export async function checkIn(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  bookingId: number,
+  arrived: boolean,
+  now = new Date(),
+): Promise<repo.BookingRow> {
   authorise(actor, 'events.manage');
   return inTransaction(db, async (tx) => {
     const booking = await repo.getBooking(tx, bookingId);
     if (!booking || booking.eventId !== eventId) throw new NotFoundError('Booking');
     if (booking.status !== 'confirmed') throw new ConflictError(`${booking.name} has no confirmed place to check in`);
     const after = await repo.updateBooking(tx, bookingId, { checkedInAt: arrived ? now : null });
-    await recordAudit(tx, actor, { action: arrived ? 'booking.checkin' : 'booking.checkin-undo', entityType: 'event_booking', entityId: bookingId, summary: `${booking.name} ${arrived ? 'arrived' : 'marked as not arrived'}` });
+    await recordAudit(tx, actor, {
+      action: arrived ? 'booking.checkin' : 'booking.checkin-undo',
+      entityType: 'event_booking',
+      entityId: bookingId,
+      summary: `${booking.name} ${arrived ? 'arrived' : 'marked as not arrived'}`,
+    });
     return after;
   });
 }
 
 /** The booking behind a feedback link, refused unless the person had a place and the event has ended. */
-export async function feedbackBooking(db: Db, token: string, now = new Date()): Promise<{ booking: repo.BookingRow; event: repo.EventRow }> {
+export async function feedbackBooking(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<{ booking: repo.BookingRow; event: repo.EventRow }> {
   const found = await bookingForToken(db, token);
   if (found.booking.status !== 'confirmed') throw new ConflictError('Feedback is for people who had a place');
   if (now < found.event.endsAt) throw new ConflictError('You can give feedback once the event has ended');

@@ -19,7 +19,12 @@ export async function planEventReminders(db: Db, now: Date): Promise<void> {
       const runAt = new Date(b.startsAt.getTime() - days * DAY);
       // A reminder whose day has passed by more than a day (booked late) is skipped: the next one will do.
       if (now.getTime() - runAt.getTime() > DAY) continue;
-      await enqueue(db, { kind: REMINDER_JOB, key: `${REMINDER_JOB}:${b.bookingId}:${days}d`, runAt, payload: { bookingId: b.bookingId, days } });
+      await enqueue(db, {
+        kind: REMINDER_JOB,
+        key: `${REMINDER_JOB}:${b.bookingId}:${days}d`,
+        runAt,
+        payload: { bookingId: b.bookingId, days },
+      });
     }
   }
 }
@@ -30,7 +35,12 @@ export const THANKS_JOB = 'events.thanks';
 /** Enqueues a thank-you for each confirmed place on an event that ended in the last two days, once each by key. */
 export async function planEventThanks(db: Db, now: Date): Promise<void> {
   for (const b of await repo.confirmedEndedBetween(db, new Date(now.getTime() - 2 * DAY), now)) {
-    await enqueue(db, { kind: THANKS_JOB, key: `${THANKS_JOB}:${b.bookingId}`, runAt: new Date(b.endsAt.getTime() + 3_600_000), payload: { bookingId: b.bookingId } });
+    await enqueue(db, {
+      kind: THANKS_JOB,
+      key: `${THANKS_JOB}:${b.bookingId}`,
+      runAt: new Date(b.endsAt.getTime() + 3_600_000),
+      payload: { bookingId: b.bookingId },
+    });
   }
 }
 

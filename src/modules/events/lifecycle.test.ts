@@ -85,7 +85,11 @@ describe('calendar invitations', () => {
     const seq = (m: ParsedMail) => Number(calendarOf(m)?.event.sequence ?? -1);
     const mails = (await delivered()).filter((m) => to(m).includes('tina@example.org')).sort((a, b) => seq(a) - seq(b));
     const [invite, update, cancel] = mails.map(calendarOf);
-    expect(mails.map((m) => m.subject)).toEqual(['Your place is booked: Regional networking day', 'Changed: Regional networking day', 'Cancelled: Regional networking day']);
+    expect(mails.map((m) => m.subject)).toEqual([
+      'Your place is booked: Regional networking day',
+      'Changed: Regional networking day',
+      'Cancelled: Regional networking day',
+    ]);
     expect(invite!.method).toBe('REQUEST');
     expect(invite!.event.start.toISOString()).toBe('2031-10-25T09:00:00.000Z');
     expect(invite!.event.end!.toISOString()).toBe('2031-10-25T14:00:00.000Z');
@@ -166,12 +170,47 @@ describe('the waiting list', () => {
 
   it('passes a declined offer on, offers a raised capacity, and makes no offer once booking has closed', async () => {
     const id = await newEvent({ capacity: 1, bookingCloses: '2031-10-20T17:00' });
-    const { booking: a } = await book(deps, database.db, editor, id, { email: 'a@example.org', name: 'A' }, new Date('2031-10-01T09:00:00Z'));
-    const { booking: b } = await book(deps, database.db, editor, id, { email: 'b@example.org', name: 'B' }, new Date('2031-10-01T09:00:00Z'));
-    const { booking: c } = await book(deps, database.db, editor, id, { email: 'c@example.org', name: 'C' }, new Date('2031-10-01T09:00:00Z'));
-    const { booking: d } = await book(deps, database.db, editor, id, { email: 'd@example.org', name: 'D' }, new Date('2031-10-01T09:00:00Z'));
+    const { booking: a } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'a@example.org', name: 'A' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
+    const { booking: b } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'b@example.org', name: 'B' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
+    const { booking: c } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'c@example.org', name: 'C' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
+    const { booking: d } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'd@example.org', name: 'D' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
 
-    await updateEvent(deps, database.db, editor, id, { ...BEFORE_CHANGE, capacity: 2, bookingCloses: '2031-10-20T17:00' }, new Date('2031-10-02T09:00:00Z'));
+    await updateEvent(
+      deps,
+      database.db,
+      editor,
+      id,
+      { ...BEFORE_CHANGE, capacity: 2, bookingCloses: '2031-10-20T17:00' },
+      new Date('2031-10-02T09:00:00Z'),
+    );
     expect((await repo.getBooking(database.db, b.id))!.status).toBe('offered');
     await declineOffer(deps, database.db, b.token, new Date('2031-10-02T10:00:00Z'));
     expect((await repo.getBooking(database.db, c.id))!.status).toBe('offered');
@@ -187,7 +226,14 @@ describe('reminders', () => {
     const id = await newEvent({ capacity: 5 });
     await book(deps, database.db, editor, id, { email: 'r@example.org', name: 'Reminded' }, new Date('2031-10-01T09:00:00Z'));
     const jobs = createScheduler(database.db, baton.ctx.mailer, testConfig());
-    for (const at of ['2031-10-18T08:00:00Z', '2031-10-18T09:00:00Z', '2031-10-18T09:30:00Z', '2031-10-19T09:00:00Z', '2031-10-24T09:00:00Z', '2031-10-24T12:00:00Z']) {
+    for (const at of [
+      '2031-10-18T08:00:00Z',
+      '2031-10-18T09:00:00Z',
+      '2031-10-18T09:30:00Z',
+      '2031-10-19T09:00:00Z',
+      '2031-10-24T09:00:00Z',
+      '2031-10-24T12:00:00Z',
+    ]) {
       await jobs.runDue(new Date(at));
     }
     const reminders = (await outboxSubjects()).filter((s) => s.startsWith('Reminder:'));
@@ -198,7 +244,14 @@ describe('reminders', () => {
 
   it('sends no reminder for a place cancelled before it is due', async () => {
     const id = await newEvent({ capacity: 5 });
-    const { booking } = await book(deps, database.db, editor, id, { email: 'gone@example.org', name: 'Gone' }, new Date('2031-10-01T09:00:00Z'));
+    const { booking } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'gone@example.org', name: 'Gone' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
     const jobs = createScheduler(database.db, baton.ctx.mailer, testConfig());
     await jobs.runDue(new Date('2031-10-17T09:00:00Z')); // plans the reminders
     await cancelBooking(deps, database.db, { token: booking.token }, booking.id, null, new Date('2031-10-17T10:00:00Z'));
@@ -212,7 +265,14 @@ describe('after the event', () => {
   it('thanks each person with a place once, however often the jobs run, with a feedback link whose answers editors read', async () => {
     const id = await newEvent({ capacity: 5 });
     await book(deps, database.db, editor, id, { email: 'came@example.org', name: 'Came Along' }, new Date('2031-10-01T09:00:00Z'));
-    const { booking: gone } = await book(deps, database.db, editor, id, { email: 'gone@example.org', name: 'Gone Away' }, new Date('2031-10-01T09:00:00Z'));
+    const { booking: gone } = await book(
+      deps,
+      database.db,
+      editor,
+      id,
+      { email: 'gone@example.org', name: 'Gone Away' },
+      new Date('2031-10-01T09:00:00Z'),
+    );
     await cancelBooking(deps, database.db, { actor: editor }, gone.id, null, new Date('2031-10-02T09:00:00Z'));
     const jobs = createScheduler(database.db, baton.ctx.mailer, testConfig());
     // The day ends at 15:00 British Summer Time (14:00 UTC); the thank-you goes an hour later.
@@ -248,13 +308,28 @@ describe('after the event', () => {
 describe('booking for others', () => {
   it('lets a director book a named colleague of their own organisation, and no one else', async () => {
     const id = await newEvent({ capacity: 5 });
-    const director = await addPerson(database.db, { email: 'dcs@example.org', name: 'The Director', org: 'Telford', accessRole: 'director' });
+    const director = await addPerson(database.db, {
+      email: 'dcs@example.org',
+      name: 'The Director',
+      org: 'Telford',
+      accessRole: 'director',
+    });
     await addPerson(database.db, { email: 'colleague@example.org', name: 'Colleague', org: 'Telford', role: 'other' });
     await addPerson(database.db, { email: 'elsewhere@example.org', name: 'Elsewhere', org: 'Shropshire', role: 'other' });
-    const actor: Actor = { kind: 'person', id: director.id, label: director.email, role: 'director', organisationId: director.organisationId };
+    const actor: Actor = {
+      kind: 'person',
+      id: director.id,
+      label: director.email,
+      role: 'director',
+      organisationId: director.organisationId,
+    };
     const { status } = await book(deps, database.db, actor, id, { email: 'colleague@example.org' }, new Date('2031-10-01T09:00:00Z'));
     expect(status).toBe('confirmed');
-    await expect(book(deps, database.db, actor, id, { email: 'elsewhere@example.org' }, new Date('2031-10-01T09:00:00Z'))).rejects.toThrow(/events\.bookFor|permission/i);
-    await expect(book(deps, database.db, actor, id, { email: 'stranger@example.org', name: 'Stranger' }, new Date('2031-10-01T09:00:00Z'))).rejects.toThrow(/events\.bookFor|permission/i);
+    await expect(book(deps, database.db, actor, id, { email: 'elsewhere@example.org' }, new Date('2031-10-01T09:00:00Z'))).rejects.toThrow(
+      /events\.bookFor|permission/i,
+    );
+    await expect(
+      book(deps, database.db, actor, id, { email: 'stranger@example.org', name: 'Stranger' }, new Date('2031-10-01T09:00:00Z')),
+    ).rejects.toThrow(/events\.bookFor|permission/i);
   });
 });

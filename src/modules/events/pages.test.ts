@@ -7,7 +7,7 @@ import type { Baton } from '../../server.js';
 import { eventsDeps } from './api.js';
 import { book } from './bookings.js';
 import * as repo from './repo.js';
-import { createEvent, publishEvent } from './service.js';
+import { createEvent, publishEvent, updateEvent } from './service.js';
 
 let database: TestDatabase;
 let baton: Baton;
@@ -23,18 +23,19 @@ afterAll(async () => {
 beforeEach(() => database.reset());
 
 // The May 2022 learning event from the bulletin, with one place so the second person waits.
+const MAY_2022 = {
+  title: 'Face-to-face learning event',
+  summary: 'Suitable for team managers and group managers. Places are limited so book early.',
+  audience: 'team managers and group managers',
+  start: '2031-06-30T09:30:00+01:00',
+  end: '2031-06-30T16:30:00+01:00',
+  venue: { name: 'Fazeley Studios', room: 'Fazeley room', address: '191 Fazeley Street, Birmingham', postcode: 'B5 5SE' },
+  travelNotes: 'Several local car parks, a short walk from New Street Station.',
+  onlineUrl: 'https://teams.example.org/join/abc',
+};
+
 async function learningDay(capacity = 1) {
-  const { id, slug } = await createEvent(database.db, editor, {
-    title: 'Face-to-face learning event',
-    summary: 'Suitable for team managers and group managers. Places are limited so book early.',
-    audience: 'team managers and group managers',
-    start: '2031-06-30T09:30:00+01:00',
-    end: '2031-06-30T16:30:00+01:00',
-    venue: { name: 'Fazeley Studios', room: 'Fazeley room', address: '191 Fazeley Street, Birmingham', postcode: 'B5 5SE' },
-    travelNotes: 'Several local car parks, a short walk from New Street Station.',
-    onlineUrl: 'https://teams.example.org/join/abc',
-    capacity,
-  });
+  const { id, slug } = await createEvent(database.db, editor, { ...MAY_2022, capacity });
   await publishEvent(database.db, editor, id);
   return { id, slug };
 }
@@ -109,7 +110,9 @@ describe('event pages', () => {
 
     const cancelled = await visitor.post(`/bookings/${a.booking.token}/cancel`);
     expect(cancelled.statusCode).toBe(303);
-    expect(text((await visitor.get(`/bookings/${a.booking.token}`)).body)).toContain('Your place at Face-to-face learning event is cancelled');
+    expect(text((await visitor.get(`/bookings/${a.booking.token}`)).body)).toContain(
+      'Your place at Face-to-face learning event is cancelled',
+    );
     expect((await repo.getBooking(database.db, b.booking.id))!.status).toBe('offered');
 
     const offer = await visitor.get(`/bookings/${b.booking.token}`);
@@ -122,9 +125,35 @@ describe('event pages', () => {
     expect((await visitor.post('/bookings/not-a-real-token/cancel')).statusCode).toBe(404);
   });
 
+  it('serves the public the event page from the page cache, and a booking or a change through this process empties it', async () => {
+    const { id, slug } = await learningDay(2);
+    const visitor = new TestClient(baton.app, database.db);
+    expect((await visitor.get(`/events/${slug}`)).headers['x-cache']).toBe('miss');
+    const hit = await visitor.get(`/events/${slug}`);
+    expect(hit.headers['x-cache']).toBe('hit');
+    expect(text(hit.body)).toContain('2 of 2 left');
+
+    const person = await signedIn('booker@example.org');
+    // Signed-in people always get their own page (with their booking and the notice), never the public's copy.
+    expect((await person.get(`/events/${slug}`)).headers['x-cache']).toBe('miss');
+    await person.post(`/events/${slug}/book`);
+    const after = await visitor.get(`/events/${slug}`);
+    expect(after.headers['x-cache']).toBe('miss');
+    expect(text(after.body)).toContain('1 of 2 left');
+
+    await updateEvent(eventsDeps(baton.ctx), database.db, editor, id, {
+      ...MAY_2022,
+      title: 'Face-to-face learning event (moved)',
+      capacity: 2,
+    });
+    expect(text((await visitor.get(`/events/${slug}`)).body)).toContain('Face-to-face learning event (moved)');
+  });
+
   it('says when booking has closed, and offers no Book button', async () => {
     const { slug } = await learningDay(5);
-    await repo.updateEvent(database.db, (await repo.getEventBySlug(database.db, slug))!.id, { bookingCloses: new Date('2020-01-01T00:00:00Z') });
+    await repo.updateEvent(database.db, (await repo.getEventBySlug(database.db, slug))!.id, {
+      bookingCloses: new Date('2020-01-01T00:00:00Z'),
+    });
     const person = await signedIn('late@example.org');
     const page = await person.get(`/events/${slug}`);
     expect(text(page.body)).toContain('Booking for this event has closed');
@@ -134,7 +163,11 @@ describe('event pages', () => {
 
   it('offers the public feed and an "Add to calendar" file, read back by an iCalendar parser, with no joining link', async () => {
     const { slug } = await learningDay(5);
-    const draft = await createEvent(database.db, editor, { title: 'Not yet announced', start: '2031-07-01T10:00:00+01:00', end: '2031-07-01T12:00:00+01:00' });
+    const draft = await createEvent(database.db, editor, {
+      title: 'Not yet announced',
+      start: '2031-07-01T10:00:00+01:00',
+      end: '2031-07-01T12:00:00+01:00',
+    });
     const visitor = new TestClient(baton.app, database.db);
     const feed = await visitor.get('/events/feed.ics');
     expect(feed.statusCode).toBe(200);

@@ -55,3 +55,28 @@ export function eventCard(e: EventRow | EventView, now = new Date()): EventCard 
     bookingOpensLater: e.bookingOpens && now < e.bookingOpens ? londonLabel(e.bookingOpens) : null,
   };
 }
+
+/** An event as the editor's form shows it: flat fields, times in London wall-clock. */
+export function eventFormValues(e: EventRow): Record<string, string> {
+  const local = (d: Date | null) => (d ? instantToLondon(d) : '');
+  return {
+    title: e.title,
+    summary: e.summary,
+    body: e.body,
+    audience: e.audience,
+    start: local(e.startsAt),
+    end: local(e.endsAt),
+    venueName: e.venueName ?? '',
+    venueRoom: e.venueRoom ?? '',
+    venueAddress: e.venueAddress ?? '',
+    venuePostcode: e.venuePostcode ?? '',
+    travelNotes: e.travelNotes ?? '',
+    accessibility: e.accessibility ?? '',
+    onlineUrl: e.onlineUrl ?? '',
+    capacity: e.capacity === null ? '' : String(e.capacity),
+    bookingOpens: local(e.bookingOpens),
+    bookingCloses: local(e.bookingCloses),
+    offerHours: String(e.offerHours),
+    contactEmail: e.contactEmail ?? '',
+  };
+}

@@ -38,7 +38,10 @@ export async function insertEvent(db: Db, values: EventValues): Promise<number> 
 
 /** Changes an event. */
 export async function updateEvent(db: Db, id: number, values: Partial<EventValues>): Promise<void> {
-  await db.update(events).set({ ...values, updatedAt: new Date() }).where(eq(events.id, id));
+  await db
+    .update(events)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(events.id, id));
 }
 
 /** Every event, newest first (for editors). */
@@ -88,7 +91,9 @@ export async function liveBookingFor(db: Db, eventId: number, email: string): Pr
   const [row] = await db
     .select()
     .from(eventBookings)
-    .where(and(eq(eventBookings.eventId, eventId), sql`lower(${eventBookings.email}) = lower(${email})`, inArray(eventBookings.status, LIVE)));
+    .where(
+      and(eq(eventBookings.eventId, eventId), sql`lower(${eventBookings.email}) = lower(${email})`, inArray(eventBookings.status, LIVE)),
+    );
   return row;
 }
 
@@ -155,9 +160,7 @@ export async function confirmedStartingBetween(db: Db, from: Date, to: Date): Pr
     .select({ bookingId: eventBookings.id, startsAt: events.startsAt })
     .from(eventBookings)
     .innerJoin(events, eq(events.id, eventBookings.eventId))
-    .where(
-      and(eq(events.status, 'published'), eq(eventBookings.status, 'confirmed'), gte(events.startsAt, from), lt(events.startsAt, to)),
-    );
+    .where(and(eq(events.status, 'published'), eq(eventBookings.status, 'confirmed'), gte(events.startsAt, from), lt(events.startsAt, to)));
 }
 
 /** Confirmed places on published events that ended between two instants (for the thank-you). */
@@ -176,17 +179,32 @@ export async function feedbackOf(db: Db, bookingId: number): Promise<typeof even
 }
 
 /** Records a booking's feedback; a second answer replaces the first. */
-export async function saveFeedback(db: Db, values: { bookingId: number; eventId: number; rating: number; comments: string }): Promise<void> {
+export async function saveFeedback(
+  db: Db,
+  values: { bookingId: number; eventId: number; rating: number; comments: string },
+): Promise<void> {
   await db
     .insert(eventFeedback)
     .values(values)
-    .onConflictDoUpdate({ target: eventFeedback.bookingId, set: { rating: values.rating, comments: values.comments, createdAt: new Date() } });
+    .onConflictDoUpdate({
+      target: eventFeedback.bookingId,
+      set: { rating: values.rating, comments: values.comments, createdAt: new Date() },
+    });
 }
 
 /** An event's feedback with who gave it, newest first. */
-export async function feedbackForEvent(db: Db, eventId: number): Promise<Array<{ name: string; organisationName: string | null; rating: number; comments: string; createdAt: Date }>> {
+export async function feedbackForEvent(
+  db: Db,
+  eventId: number,
+): Promise<Array<{ name: string; organisationName: string | null; rating: number; comments: string; createdAt: Date }>> {
   return db
-    .select({ name: eventBookings.name, organisationName: eventBookings.organisationName, rating: eventFeedback.rating, comments: eventFeedback.comments, createdAt: eventFeedback.createdAt })
+    .select({
+      name: eventBookings.name,
+      organisationName: eventBookings.organisationName,
+      rating: eventFeedback.rating,
+      comments: eventFeedback.comments,
+      createdAt: eventFeedback.createdAt,
+    })
     .from(eventFeedback)
     .innerJoin(eventBookings, eq(eventBookings.id, eventFeedback.bookingId))
     .where(eq(eventFeedback.eventId, eventId))

@@ -8,7 +8,12 @@ import { eventPublicPages } from './pages/public.js';
 
 /** Registers the events pages: the public list and event pages, booking, and the links in booking emails. */
 export function eventsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  registerFeature(app, { title: 'Events', summary: 'Learning days, briefings and the networking day: book a place or join the waiting list.', href: paths.events, nav: true });
+  registerFeature(app, {
+    title: 'Events',
+    summary: 'Learning days, briefings and the networking day: book a place or join the waiting list.',
+    href: paths.events,
+    nav: true,
+  });
   eventPublicPages(app, ctx);
   bookingPages(app, ctx);
   eventAdminPages(app, ctx);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Actor } from '../../platform/actor.js';
 import type { Capacity } from '../../platform/capacity/index.js';
 import { inTransaction, type Db } from '../../platform/db/client.js';
+import { bumpContentVersion } from '../../platform/db/settings.js';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../platform/errors.js';
 import { authorise, can } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
@@ -25,7 +26,12 @@ export interface EventView extends repo.EventRow {
 }
 
 function slugify(title: string): string {
-  const base = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const base = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return base || 'event';
 }
 
@@ -65,7 +71,13 @@ export async function createEvent(db: Db, actor: Actor, input: EventFields): Pro
   return inTransaction(db, async (tx) => {
     const slug = await freeSlug(tx, v.title, v.start);
     const id = await repo.insertEvent(tx, { ...toValues(v), slug });
-    await recordAudit(tx, actor, { action: 'event.create', entityType: 'event', entityId: id, summary: `Added the event ${v.title}`, data: { slug } });
+    await recordAudit(tx, actor, {
+      action: 'event.create',
+      entityType: 'event',
+      entityId: id,
+      summary: `Added the event ${v.title}`,
+      data: { slug },
+    });
     return { id, slug };
   });
 }
@@ -74,7 +86,13 @@ export async function createEvent(db: Db, actor: Actor, input: EventFields): Pro
 export async function withNumbers(db: Db, event: repo.EventRow): Promise<EventView> {
   const c = await repo.counts(db, event.id);
   const taken = c.confirmed + c.offered;
-  return { ...event, confirmed: c.confirmed, offered: c.offered, waiting: c.waitlisted, placesLeft: event.capacity === null ? null : Math.max(0, event.capacity - taken) };
+  return {
+    ...event,
+    confirmed: c.confirmed,
+    offered: c.offered,
+    waiting: c.waitlisted,
+    placesLeft: event.capacity === null ? null : Math.max(0, event.capacity - taken),
+  };
 }
 
 /** An event by id: drafts only for editors. */
@@ -107,7 +125,14 @@ export async function publicEvents(db: Db, now = new Date()): Promise<{ upcoming
  * Changes an event; when a published event's time or place changes, everyone with a place gets an updated invitation
  * (same UID, SEQUENCE raised). A raised capacity offers the new places to the waiting list.
  */
-export async function updateEvent(deps: EventsDeps, db: Db, actor: Actor, id: number, input: EventFields, now = new Date()): Promise<repo.EventRow> {
+export async function updateEvent(
+  deps: EventsDeps,
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: EventFields,
+  now = new Date(),
+): Promise<repo.EventRow> {
   authorise(actor, 'events.manage');
   const v = parseOrThrow(eventInput, input);
   return deps.capacity.withPools(db, [{ table: 'events', id }], async (tx) => {
@@ -120,7 +145,9 @@ export async function updateEvent(deps: EventsDeps, db: Db, actor: Actor, id: nu
     const moved =
       before.startsAt.getTime() !== after.startsAt.getTime() ||
       before.endsAt.getTime() !== after.endsAt.getTime() ||
-      ['venueName', 'venueRoom', 'venueAddress', 'venuePostcode', 'onlineUrl'].some((k) => before[k as keyof repo.EventRow] !== after[k as keyof repo.EventRow]);
+      ['venueName', 'venueRoom', 'venueAddress', 'venuePostcode', 'onlineUrl'].some(
+        (k) => before[k as keyof repo.EventRow] !== after[k as keyof repo.EventRow],
+      );
     const changed = Object.keys(values).filter((k) => String(before[k as keyof repo.EventRow]) !== String(after[k as keyof repo.EventRow]));
     if (moved && after.status === 'published') {
       for (const b of await repo.bookingsOf(tx, id, ['confirmed'])) {
@@ -129,7 +156,14 @@ export async function updateEvent(deps: EventsDeps, db: Db, actor: Actor, id: nu
       }
     }
     await offerFreedPlaces(tx, deps, after, now);
-    await recordAudit(tx, actor, { action: 'event.update', entityType: 'event', entityId: id, summary: `Changed ${changed.join(', ') || 'nothing'} of ${after.title}`, data: { changed } });
+    await recordAudit(tx, actor, {
+      action: 'event.update',
+      entityType: 'event',
+      entityId: id,
+      summary: `Changed ${changed.join(', ') || 'nothing'} of ${after.title}`,
+      data: { changed },
+    });
+    await bumpContentVersion(tx);
     return after;
   });
 }
@@ -144,6 +178,7 @@ export async function publishEvent(db: Db, actor: Actor, id: number): Promise<re
     if (event.status === 'draft') {
       await repo.updateEvent(tx, id, { status: 'published' });
       await recordAudit(tx, actor, { action: 'event.publish', entityType: 'event', entityId: id, summary: `Published ${event.title}` });
+      await bumpContentVersion(tx);
     }
     return (await repo.getEvent(tx, id))!;
   });
@@ -160,10 +195,21 @@ export async function cancelEvent(deps: EventsDeps, db: Db, actor: Actor, id: nu
     const after = (await repo.getEvent(tx, id))!;
     const live = await repo.bookingsOf(tx, id, repo.LIVE);
     for (const b of live) {
-      const booking = await repo.updateBooking(tx, b.id, { status: 'cancelled', sequence: b.sequence + 1, reason: reason ?? 'The event is cancelled' });
+      const booking = await repo.updateBooking(tx, b.id, {
+        status: 'cancelled',
+        sequence: b.sequence + 1,
+        reason: reason ?? 'The event is cancelled',
+      });
       if (b.status !== 'waitlisted') await sendBookingMail(tx, deps, 'cancelled', after, booking, reason ?? 'The event is cancelled');
     }
-    await recordAudit(tx, actor, { action: 'event.cancel', entityType: 'event', entityId: id, summary: `Cancelled ${event.title} (${live.length} bookings told)`, data: { reason } });
+    await recordAudit(tx, actor, {
+      action: 'event.cancel',
+      entityType: 'event',
+      entityId: id,
+      summary: `Cancelled ${event.title} (${live.length} bookings told)`,
+      data: { reason },
+    });
+    await bumpContentVersion(tx);
     return after;
   });
 }
@@ -178,7 +224,13 @@ export async function copyEvent(db: Db, actor: Actor, id: number): Promise<{ id:
     const title = `Copy of ${e.title}`.slice(0, 200);
     const slug = await freeSlug(tx, title, e.startsAt);
     const newId = await repo.insertEvent(tx, { ...rest, title, slug, status: 'draft' });
-    await recordAudit(tx, actor, { action: 'event.copy', entityType: 'event', entityId: newId, summary: `Copied ${e.title} as a new draft`, data: { from: id } });
+    await recordAudit(tx, actor, {
+      action: 'event.copy',
+      entityType: 'event',
+      entityId: newId,
+      summary: `Copied ${e.title} as a new draft`,
+      data: { from: id },
+    });
     return { id: newId, slug };
   });
 }

@@ -41,7 +41,12 @@ export const eventInput = z
     start: instantField('Enter the start as a date and time, for example 2022-06-30T09:30'),
     end: instantField('Enter the end as a date and time, for example 2022-06-30T16:30'),
     venue: z
-      .object({ name: requiredLine(200, 'Enter the venue name'), address: requiredText(500, 'Enter the address'), postcode: requiredLine(10, 'Enter the postcode'), room: optionalLine(200) })
+      .object({
+        name: requiredLine(200, 'Enter the venue name'),
+        address: requiredText(500, 'Enter the address'),
+        postcode: requiredLine(10, 'Enter the postcode'),
+        room: optionalLine(200),
+      })
       .nullable()
       .optional()
       .transform((v) => v ?? null),
@@ -54,8 +59,17 @@ export const eventInput = z
     capacity: capacityField,
     bookingOpens: optionalInstant('Enter when booking opens as a date and time'),
     bookingCloses: optionalInstant('Enter when booking closes as a date and time'),
-    offerHours: z.coerce.number({ error: 'Enter the hours an offer is held' }).int('Enter whole hours').min(1, 'Hold an offer at least 1 hour').max(720, 'Hold an offer at most 720 hours').optional().default(48),
-    contactEmail: z.union([z.literal(''), z.null(), emailAddress()]).optional().transform((v) => (v ? v : null)),
+    offerHours: z.coerce
+      .number({ error: 'Enter the hours an offer is held' })
+      .int('Enter whole hours')
+      .min(1, 'Hold an offer at least 1 hour')
+      .max(720, 'Hold an offer at most 720 hours')
+      .optional()
+      .default(48),
+    contactEmail: z
+      .union([z.literal(''), z.null(), emailAddress()])
+      .optional()
+      .transform((v) => (v ? v : null)),
   })
   .superRefine((v, ctx) => {
     if (v.end <= v.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end must be after the start' });
@@ -84,36 +98,43 @@ export const eventActionInput = reasonInput.extend({
 });
 
 /** The editor's event form: flat fields, London wall-clock times; the venue's fields become the venue when a name is given. */
-export const eventForm = z
-  .record(z.string(), z.unknown())
-  .transform((f): EventFields => {
-    const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
-    const hasVenue = [s('venueName'), s('venueAddress'), s('venuePostcode')].some((v) => v.trim());
-    return {
-      title: s('title'),
-      summary: s('summary'),
-      body: s('body'),
-      audience: s('audience'),
-      start: s('start'),
-      end: s('end'),
-      venue: hasVenue ? { name: s('venueName'), room: s('venueRoom'), address: s('venueAddress'), postcode: s('venuePostcode') } : null,
-      travelNotes: s('travelNotes'),
-      accessibility: s('accessibility'),
-      onlineUrl: s('onlineUrl'),
-      capacity: s('capacity'),
-      bookingOpens: s('bookingOpens'),
-      bookingCloses: s('bookingCloses'),
-      offerHours: s('offerHours') || undefined,
-      contactEmail: s('contactEmail'),
-    };
-  });
+export const eventForm = z.record(z.string(), z.unknown()).transform((f): EventFields => {
+  const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+  const hasVenue = [s('venueName'), s('venueAddress'), s('venuePostcode')].some((v) => v.trim());
+  return {
+    title: s('title'),
+    summary: s('summary'),
+    body: s('body'),
+    audience: s('audience'),
+    start: s('start'),
+    end: s('end'),
+    venue: hasVenue ? { name: s('venueName'), room: s('venueRoom'), address: s('venueAddress'), postcode: s('venuePostcode') } : null,
+    travelNotes: s('travelNotes'),
+    accessibility: s('accessibility'),
+    onlineUrl: s('onlineUrl'),
+    capacity: s('capacity'),
+    bookingOpens: s('bookingOpens'),
+    bookingCloses: s('bookingCloses'),
+    offerHours: s('offerHours') || undefined,
+    contactEmail: s('contactEmail'),
+  };
+});
 
 /** Where each nested field's error links to on the event form. */
-export const EVENT_FORM_IDS: Record<string, string> = { 'venue.name': 'venueName', 'venue.address': 'venueAddress', 'venue.postcode': 'venuePostcode', 'venue.room': 'venueRoom' };
+export const EVENT_FORM_IDS: Record<string, string> = {
+  'venue.name': 'venueName',
+  'venue.address': 'venueAddress',
+  'venue.postcode': 'venuePostcode',
+  'venue.room': 'venueRoom',
+};
 
 /** Feedback after an event: a rating from 1 (poor) to 5 (excellent) and optional comments. */
 export const feedbackInput = z.object({
-  rating: z.coerce.number({ error: 'Choose how useful the event was' }).int().min(1, 'Choose how useful the event was').max(5, 'Choose how useful the event was'),
+  rating: z.coerce
+    .number({ error: 'Choose how useful the event was' })
+    .int()
+    .min(1, 'Choose how useful the event was')
+    .max(5, 'Choose how useful the event was'),
   comments: optionalText(5000).transform((v) => v ?? ''),
 });
 /** Feedback as a form gives it. */

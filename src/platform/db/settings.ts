@@ -24,8 +24,18 @@ export async function setSetting(db: Db, key: string, value: string): Promise<vo
     .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value` } });
 }
 
+const contentListeners = new Set<() => void>();
+
+/** Calls `listener` whenever this process marks content as changed (page caches drop their pages at once); answers the unsubscribe. */
+export function onContentChange(listener: () => void): () => void {
+  contentListeners.add(listener);
+  return () => contentListeners.delete(listener);
+}
+
 /** Marks published content as changed, so every process's page cache drops its pages; call it in the changing transaction. */
 export async function bumpContentVersion(db: Db): Promise<void> {
+  // This process's caches drop their pages now (a rolled-back change only costs a render); others notice the version.
+  for (const listener of contentListeners) listener();
   await db
     .insert(settings)
     .values({ key: 'content_version', value: '1' })

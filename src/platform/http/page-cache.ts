@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
-import { getSetting } from '../db/settings.js';
+import { getSetting, onContentChange } from '../db/settings.js';
 
 interface Entry {
   body: string;
@@ -63,7 +63,11 @@ export class PageCache {
     });
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 500);
     this.timer.unref();
-    app.addHook('onClose', async () => clearInterval(this.timer));
+    const unsubscribe = onContentChange(() => this.clear());
+    app.addHook('onClose', async () => {
+      clearInterval(this.timer);
+      unsubscribe();
+    });
   }
 
   /** Reads the shared content version and clears the cache if it moved. */

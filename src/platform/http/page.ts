@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ValidationError, zodIssues } from '../errors.js';
 import { formErrors } from './forms.js';
+import type { PageCache } from './page-cache.js';
 
 // One way to write a page. A route states what it is about, who may use it, what it shows and what a submission
 // does; this module does the rest the same way everywhere: parse with zod, authorise through the policy, call the
@@ -32,6 +33,8 @@ export interface ViewSpec<R> extends Base<R> {
   template: string;
   /** What the template shows. */
   load: (req: PageRequest, resource: R) => Promise<Record<string, unknown>>;
+  /** Serve the public's copy from this page cache (signed-in people always get a fresh page, with their notice). */
+  cache?: PageCache;
 }
 
 /** A form: GET shows it, POST parses, authorises, submits and redirects, or re-renders it with the problems. */
@@ -91,8 +94,14 @@ function parse<S extends z.ZodType>(schema: S | undefined, body: unknown): z.out
 export function viewPage<R = undefined>(app: FastifyInstance, spec: ViewSpec<R>): void {
   app.get(spec.path, async (request, reply) => {
     const req = request as PageRequest;
-    const resource = await prepare(req, spec);
-    return reply.page(spec.template, await spec.load(req, resource));
+    const show = async () => {
+      const resource = await prepare(req, spec);
+      return spec.load(req, resource);
+    };
+    if (!spec.cache) return reply.page(spec.template, await show());
+    // A cache hit is the public's page as it was last rendered for the public, so it skips the load and the policy.
+    const notice = req.actor.kind === 'public' ? undefined : takeNotice(req, reply);
+    return spec.cache.serve(req, reply, async () => reply.render(spec.template, { ...(await show()), notice }));
   });
 }
 

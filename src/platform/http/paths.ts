@@ -152,6 +152,7 @@ export const paths = {
   adminEvents: '/admin/events',
   adminEventNew: '/admin/events/new',
   adminEvent: route('/admin/events/:id'),
+  adminEventEdit: route('/admin/events/:id/edit'),
   adminEventAction: route('/admin/events/:id/:action'),
   api: '/api/v1',
   openapi: '/api/openapi.json',

@@ -8,7 +8,7 @@ import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
 import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings } from '../bookings.js';
-import { eventCard } from '../present.js';
+import { eventCard, eventFormValues } from '../present.js';
 import { LIVE } from '../repo.js';
 import * as events from '../service.js';
 import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
@@ -28,7 +28,11 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     authorise: manage,
     template: 'events/views/admin-events.njk',
     load: async (req) => ({
-      rows: (await events.listEventsForEditors(db, req.actor)).map((e) => ({ ...eventCard(e), confirmed: e.confirmed, tag: STATUS_TAG[e.status] })),
+      rows: (await events.listEventsForEditors(db, req.actor)).map((e) => ({
+        ...eventCard(e),
+        confirmed: e.confirmed,
+        tag: STATUS_TAG[e.status],
+      })),
     }),
   });
 
@@ -42,6 +46,23 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     submit: async (req, input) => {
       const { id } = await events.createEvent(db, req.actor, input);
       return { to: paths.adminEvent(id), notice: `Added the draft event ${input.title}. Publish it when it is ready.` };
+    },
+  });
+
+  formPage(app, {
+    path: paths.adminEventEdit.pattern,
+    resource: theEvent,
+    authorise: manage,
+    template: 'events/views/admin-event-form.njk',
+    schema: eventForm,
+    fieldIds: EVENT_FORM_IDS,
+    load: async (_req, event) => ({ event: eventCard(event) }),
+    values: (_req, event) => eventFormValues(event),
+    submit: async (req, input, event) => {
+      await events.updateEvent(deps, db, req.actor, event.id, input);
+      const told =
+        event.status === 'published' && event.confirmed ? ' Anyone with a place has been sent the change if the time or place moved.' : '';
+      return { to: paths.adminEvent(event.id), notice: `Saved the changes to ${input.title}.${told}` };
     },
   });
 
@@ -68,20 +89,41 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       const rows = await listBookings(db, req.actor, event.id);
       const csv = toCsv(
         ['Name', 'Email', 'Organisation', 'Status', 'Booked by', 'Booked at', 'Answers'],
-        rows.map((b) => [b.name, b.email, b.organisationName, b.status, b.bookedBy, b.createdAt, Object.entries(b.answers).map(([k, v]) => `${k}: ${v}`).join('\n')]),
+        rows.map((b) => [
+          b.name,
+          b.email,
+          b.organisationName,
+          b.status,
+          b.bookedBy,
+          b.createdAt,
+          Object.entries(b.answers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n'),
+        ]),
       );
       return sendCsv(reply, `${event.slug}-bookings.csv`, csv);
     }
     if (req.params.action === 'checkin') {
-      const confirmed = (await listBookings(db, req.actor, event.id)).filter((b) => b.status === 'confirmed').sort((a, b) => a.name.localeCompare(b.name));
-      return reply.page('events/views/admin-checkin.njk', { event: eventCard(event), confirmed, arrived: confirmed.filter((b) => b.checkedInAt).length });
+      const confirmed = (await listBookings(db, req.actor, event.id))
+        .filter((b) => b.status === 'confirmed')
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return reply.page('events/views/admin-checkin.njk', {
+        event: eventCard(event),
+        confirmed,
+        arrived: confirmed.filter((b) => b.checkedInAt).length,
+      });
     }
     if (req.params.action === 'cancel-booking') {
       const booking = await getBookingForEditor(db, req.actor, pathId((req.query as { booking?: string }).booking, 'Booking'));
       if (booking.eventId !== event.id) throw new NotFoundError('Booking');
       return reply.page('events/views/admin-booking-cancel.njk', { event: eventCard(event), booking, values: {} });
     }
-    if (req.params.action === 'cancel') return reply.page('events/views/admin-event-cancel.njk', { event: eventCard(event), told: event.confirmed + event.offered, values: {} });
+    if (req.params.action === 'cancel')
+      return reply.page('events/views/admin-event-cancel.njk', {
+        event: eventCard(event),
+        told: event.confirmed + event.offered,
+        values: {},
+      });
     throw new NotFoundError('Page');
   });
 
@@ -101,17 +143,26 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
         }
         case 'cancel':
           await events.cancelEvent(deps, db, req.actor, event.id, input.reason ?? null);
-          return { to: paths.adminEvent(event.id), notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation` };
+          return {
+            to: paths.adminEvent(event.id),
+            notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation`,
+          };
         case 'cancel-booking': {
           const booking = await getBookingForEditor(db, req.actor, input.booking ?? 0);
           if (booking.eventId !== event.id) throw new NotFoundError('Booking');
           await cancelBooking(deps, db, { actor: req.actor }, booking.id, input.reason ?? null);
-          return { to: paths.adminEvent(event.id), notice: `Cancelled the booking of ${booking.name}; they have been emailed${booking.status === 'confirmed' ? ' a calendar cancellation' : ''}` };
+          return {
+            to: paths.adminEvent(event.id),
+            notice: `Cancelled the booking of ${booking.name}; they have been emailed${booking.status === 'confirmed' ? ' a calendar cancellation' : ''}`,
+          };
         }
         case 'checkin': {
           if (!input.booking) throw new NotFoundError('Booking');
           const b = await checkIn(db, req.actor, event.id, input.booking, input.arrived !== 'no');
-          return { to: `${paths.adminEventAction(event.id, 'checkin')}#booking-${b.id}`, notice: input.arrived === 'no' ? `${b.name} is marked as not arrived` : `${b.name} has arrived` };
+          return {
+            to: `${paths.adminEventAction(event.id, 'checkin')}#booking-${b.id}`,
+            notice: input.arrived === 'no' ? `${b.name} is marked as not arrived` : `${b.name} has arrived`,
+          };
         }
         default:
           throw new NotFoundError('Page');

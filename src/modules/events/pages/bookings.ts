@@ -64,7 +64,8 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
     submit: async (req, _input, { booking, event }) => {
       const was = booking.status;
       await cancelBooking(deps, db, { token: req.params.token ?? '' }, booking.id);
-      const notice = was === 'waitlisted' ? `You have left the waiting list for ${event.title}` : `Your place at ${event.title} is cancelled`;
+      const notice =
+        was === 'waitlisted' ? `You have left the waiting list for ${event.title}` : `Your place at ${event.title} is cancelled`;
       return { to: paths.booking(req.params.token ?? ''), notice };
     },
   });
@@ -75,7 +76,10 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
     authorise: () => undefined,
     submit: async (req, _input, { event }) => {
       await acceptOffer(deps, db, req.params.token ?? '');
-      return { to: paths.booking(req.params.token ?? ''), notice: `You have a place at ${event.title}. We have emailed you a calendar invitation.` };
+      return {
+        to: paths.booking(req.params.token ?? ''),
+        notice: `You have a place at ${event.title}. We have emailed you a calendar invitation.`,
+      };
     },
   });
 
@@ -85,7 +89,10 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
     authorise: () => undefined,
     submit: async (req, _input, { event }) => {
       await declineOffer(deps, db, req.params.token ?? '');
-      return { to: paths.booking(req.params.token ?? ''), notice: `You declined the place at ${event.title}; it goes to the next person waiting` };
+      return {
+        to: paths.booking(req.params.token ?? ''),
+        notice: `You declined the place at ${event.title}; it goes to the next person waiting`,
+      };
     },
   });
 

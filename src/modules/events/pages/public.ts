@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/http/context.js';
+import { PageCache } from '../../../platform/http/page-cache.js';
 import { actionRoute, viewPage } from '../../../platform/http/page.js';
 import { paths } from '../../../platform/http/paths.js';
 import { renderMarkdown } from '../../../platform/text/markdown.js';
@@ -16,11 +17,15 @@ import { LIVE } from '../repo.js';
 export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
   const deps = eventsDeps(ctx);
+  // Places left change with every booking, also those made through another process: the public's copy lives 5 s.
+  const cache = new PageCache({ db, ttlMs: 5_000 });
+  cache.attach(app);
 
   viewPage(app, {
     path: paths.events,
     authorise: (req) => authorise(req.actor, 'events.view'),
     template: 'events/views/events.njk',
+    cache,
     load: async () => {
       const { upcoming, past } = await events.publicEvents(db);
       return { upcoming: upcoming.map((e) => eventCard(e)), past: past.map((e) => eventCard(e)) };
@@ -32,6 +37,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
     authorise: (req) => authorise(req.actor, 'events.view'),
     template: 'events/views/event.njk',
+    cache,
     load: async (req, event) => {
       // A person may have an old cancelled booking and a new one: the live one is what the page is about.
       const mine = can(req.actor, 'events.book') ? await myBookings(db, req.actor) : [];
@@ -48,7 +54,12 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
   });
 
   const calendar = (list: Parameters<typeof publicCalendar>[0]['events']) =>
-    publicCalendar({ events: list, baseUrl: ctx.config.baseUrl, networkName: ctx.config.networkName, eventUrl: (e) => `${ctx.config.baseUrl}${paths.event(e.slug)}` });
+    publicCalendar({
+      events: list,
+      baseUrl: ctx.config.baseUrl,
+      networkName: ctx.config.networkName,
+      eventUrl: (e) => `${ctx.config.baseUrl}${paths.event(e.slug)}`,
+    });
 
   // The public feed: upcoming published events, for a calendar to subscribe to.
   app.get(paths.eventsFeed, async (req, reply) => {
