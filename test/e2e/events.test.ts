@@ -118,6 +118,13 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
     await expect(page.locator('main').textContent()).resolves.toContain('Wednesday 2 July 2031, 10:00am to 11:30am');
     await expectAccessible(page);
     await snap(page, 'admin-event');
+    await page.getByRole('button', { name: 'Change the details' }).click();
+    await expect(page.getByLabel('Starts').inputValue()).resolves.toBe('2031-07-02T10:00');
+    await expectAccessible(page);
+    await page.getByLabel('Places (optional)').fill('40');
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Saved the changes');
+    await expect(page.locator('#places').textContent()).resolves.toMatch(/0 taken,\s+0 offered,\s+40 free of 40 places/);
     // At the door, on a phone: the person with a place is ticked off with one button.
     const [online] = (await listEventsForEditors(database.db, systemActor('e2e'))).filter((e) => e.title === 'Online information event');
     await book(eventsDeps(baton.ctx), database.db, systemActor('e2e'), online!.id, { email: 'guest@example.org', name: 'Gail Guest' });
@@ -128,8 +135,17 @@ describe.runIf(run)('a person books the learning event, finds it in their accoun
     await expect(page.locator('#arrived-count').textContent()).resolves.toContain('1 of 1');
     await expectAccessible(page);
     await snap(page, 'admin-checkin-phone');
+    // Printed, the page is the sign-in sheet: no buttons, a line to sign.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.getByRole('button', { name: 'Undo the arrival of Gail Guest' }).isVisible()).resolves.toBe(false);
+    await expect(page.locator('.baton-signature').first().isVisible()).resolves.toBe(true);
+    await snap(page, 'admin-checkin-print');
+    await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${base}/admin/events/${online!.id}`);
+    await expect(page.locator('#numbers').textContent()).resolves.toContain('Who has a place');
+    await expectAccessible(page);
+    await snap(page, 'admin-event-numbers');
     await page.getByRole('button', { name: 'Cancel the event' }).click();
     await expectAccessible(page);
     await snap(page, 'admin-event-cancel');

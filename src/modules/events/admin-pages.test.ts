@@ -123,6 +123,51 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${otherId}/checkin`, { booking: String(placed!.id), arrived: 'yes' })).statusCode).toBe(404);
   });
 
+  it('show the bar of places and who has a place by organisation and job role; after the event, the no-shows (also in the CSV)', async () => {
+    const team = await editor();
+    await team.post('/admin/events/new', { ...FORM, capacity: '4' });
+    const [event] = await repo.listEvents(database.db);
+    await team.post(`/admin/events/${event!.id}/publish`);
+    const people = [
+      { email: 'tm1@example.org', name: 'Tess One', org: 'Telford', role: 'team-manager' },
+      { email: 'tm2@example.org', name: 'Theo Two', org: 'Telford', role: 'team-manager' },
+      { email: 'dcs@example.org', name: 'Dana Director', org: 'Worcestershire', role: 'director' },
+    ] as const;
+    for (const p of people) {
+      await addPerson(database.db, p);
+      const client = new TestClient(baton.app, database.db);
+      await client.signIn(p.email);
+      await client.post(`/events/${event!.slug}/book`);
+    }
+    const tess = (await repo.bookingsOf(database.db, event!.id))[0]!;
+    await team.post(`/admin/events/${event!.id}/checkin`, { booking: String(tess.id), arrived: 'yes' });
+
+    const before = await team.get(`/admin/events/${event!.id}`);
+    const body = text(before.body);
+    expect(body).toContain('3 taken, 0 offered, 1 free of 4 places; 0 waiting.');
+    expect(before.body).toMatch(/class="baton-places__confirmed" x="0" y="0" width="75"/);
+    expect(body).toMatch(/By organisation Organisation Places Arrived Telford 2 1 Worcestershire 1 0/);
+    expect(body).toMatch(/By job role Job role Places Arrived Team manager 2 1 Director \(DCS\) or trust chief executive 1 0/);
+    expect(body).not.toContain('no-show');
+
+    // The day has been: the two who did not arrive are no-shows.
+    await repo.updateEvent(database.db, event!.id, {
+      startsAt: new Date('2025-06-30T08:30:00Z'),
+      endsAt: new Date('2025-06-30T15:30:00Z'),
+    });
+    const after = text((await team.get(`/admin/events/${event!.id}`)).body);
+    expect(after).toContain('1 arrived, 2 no-shows.');
+    expect(after).toMatch(/Organisation Places Arrived No-shows Telford 2 1 1 Worcestershire 1 0 1/);
+    const csv = parse((await team.get(`/admin/events/${event!.id}/bookings.csv`)).body.replace(/^\uFEFF/, ''), { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(csv.map((r) => [r.Name, r['Job role'], r.Arrived])).toEqual([
+      ['Tess One', 'Team manager', 'yes'],
+      ['Theo Two', 'Team manager', 'no-show'],
+      ['Dana Director', 'Director (DCS) or trust chief executive', 'no-show'],
+    ]);
+  });
+
   it("cancel one person's place after a confirm page, with the reason, and offer it to the next person waiting", async () => {
     const team = await editor();
     await team.post('/admin/events/new', { ...FORM, capacity: '1' });

@@ -23,6 +23,7 @@ interface Booker {
   name: string;
   personId: number | null;
   organisationName: string | null;
+  jobRole: string | null;
   bookedBy: string;
 }
 
@@ -30,7 +31,14 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
   authorise(actor, 'events.book');
   const self = actor.kind === 'person' && actor.id !== null ? await personForAuth(db, actor.id) : undefined;
   if (self && self.email.toLowerCase() === input.email) {
-    return { email: self.email, name: self.name, personId: self.id, organisationName: self.organisationName ?? null, bookedBy: 'self' };
+    return {
+      email: self.email,
+      name: self.name,
+      personId: self.id,
+      organisationName: self.organisationName ?? null,
+      jobRole: self.jobRole,
+      bookedBy: 'self',
+    };
   }
   const person = await personByEmailForAuth(db, input.email);
   if (person) {
@@ -39,6 +47,7 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
       email: person.email,
       name: person.name,
       personId: person.id,
+      jobRole: person.jobRole,
       organisationName: person.organisationName ?? null,
       bookedBy: actor.label,
     };
@@ -53,7 +62,14 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
     role: 'other',
     accessRole: 'subscriber',
   });
-  return { email: created.email, name: created.name, personId: created.id, organisationName: null, bookedBy: actor.label };
+  return {
+    email: created.email,
+    name: created.name,
+    personId: created.id,
+    organisationName: null,
+    jobRole: created.jobRole,
+    bookedBy: actor.label,
+  };
 }
 
 function bookable(event: repo.EventRow | undefined, actor: Actor, now: Date): repo.EventRow {
@@ -89,6 +105,7 @@ export async function book(
       email: who.email,
       name: who.name,
       organisationName: who.organisationName,
+      jobRole: who.jobRole,
       status,
       bookedBy: who.bookedBy,
       token: crypto.randomBytes(24).toString('base64url'),

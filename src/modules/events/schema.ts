@@ -45,6 +45,8 @@ export const eventBookings = pgTable('event_bookings', {
   email: text('email').notNull(),
   name: text('name').notNull(),
   organisationName: text('organisation_name'),
+  /** The person's job role in the directory when they booked (for the numbers per job role). */
+  jobRole: text('job_role'),
   status: text('status').$type<BookingStatus>().notNull(),
   offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
   bookedBy: text('booked_by').notNull(),

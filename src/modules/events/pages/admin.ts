@@ -8,6 +8,7 @@ import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
 import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings } from '../bookings.js';
+import { attendance, eventNumbers, roleLabel } from '../numbers.js';
 import { eventCard, eventFormValues } from '../present.js';
 import { LIVE } from '../repo.js';
 import * as events from '../service.js';
@@ -71,13 +72,16 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     resource: theEvent,
     authorise: manage,
     template: 'events/views/admin-event.njk',
-    load: async (req, event) => ({
-      event: eventCard(event),
-      numbers: { confirmed: event.confirmed, offered: event.offered, waiting: event.waiting, capacity: event.capacity },
-      tag: STATUS_TAG[event.status],
-      bookings: (await listBookings(db, req.actor, event.id)).map((b) => ({ ...b, live: LIVE.includes(b.status) })),
-      feedback: await eventFeedback(db, req.actor, event.id),
-    }),
+    load: async (req, event) => {
+      const bookings = await listBookings(db, req.actor, event.id);
+      return {
+        event: eventCard(event),
+        numbers: eventNumbers(event, bookings),
+        tag: STATUS_TAG[event.status],
+        bookings: bookings.map((b) => ({ ...b, live: LIVE.includes(b.status) })),
+        feedback: await eventFeedback(db, req.actor, event.id),
+      };
+    },
   });
 
   // GET of an action: the bookings as CSV, or the confirm page before cancelling the whole event.
@@ -88,12 +92,14 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     if (req.params.action === 'bookings.csv') {
       const rows = await listBookings(db, req.actor, event.id);
       const csv = toCsv(
-        ['Name', 'Email', 'Organisation', 'Status', 'Booked by', 'Booked at', 'Answers'],
+        ['Name', 'Email', 'Organisation', 'Job role', 'Status', 'Arrived', 'Booked by', 'Booked at', 'Answers'],
         rows.map((b) => [
           b.name,
           b.email,
           b.organisationName,
+          b.jobRole ? roleLabel(b.jobRole) : null,
           b.status,
+          attendance(b, event),
           b.bookedBy,
           b.createdAt,
           Object.entries(b.answers)
