@@ -238,6 +238,42 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${event!.id}/edit`, FORM)).statusCode).toBe(409);
   });
 
+  it('move someone up the waiting list after a confirm page that asks why; they are offered the next place first', async () => {
+    const team = await editor();
+    await team.post('/admin/events/new', { ...FORM, capacity: '1' });
+    const [event] = await repo.listEvents(database.db);
+    await team.post(`/admin/events/${event!.id}/publish`);
+    for (const who of ['placed', 'early', 'late']) {
+      const person = new TestClient(baton.app, database.db);
+      await addPerson(database.db, { email: `${who}@example.org`, name: `Person ${who}`, role: 'other' });
+      await person.signIn(`${who}@example.org`);
+      await person.post(`/events/${event!.slug}/book`);
+    }
+    const [placed, early, late] = await repo.bookingsOf(database.db, event!.id);
+    const confirm = await team.get(`/admin/events/${event!.id}/move-up?booking=${late!.id}`);
+    expect(text(confirm.body)).toContain('Move Person late to the front of the waiting list?');
+    expect((await repo.getBooking(database.db, late!.id))!.movedUpAt).toBeNull(); // the confirm page changes nothing
+
+    const noReason = await team.post(`/admin/events/${event!.id}/move-up`, { booking: String(late!.id), reason: '' });
+    expect(noReason.statusCode).toBe(400);
+    expect(text(noReason.body)).toContain('Say why this person goes first');
+    expect(noReason.body).toContain('href="#reason"');
+    expect((await repo.getBooking(database.db, late!.id))!.movedUpAt).toBeNull();
+
+    const moved = await team.post(`/admin/events/${event!.id}/move-up`, {
+      booking: String(late!.id),
+      reason: 'New team manager, asked by the director',
+    });
+    expect(moved.statusCode).toBe(303);
+    expect(text((await team.get(`/admin/events/${event!.id}`)).body)).toContain('moved up: New team manager, asked by the director');
+    // The place that frees up goes to the person moved up, not to the one who joined the list first.
+    await team.post(`/admin/events/${event!.id}/cancel-booking`, { booking: String(placed!.id) });
+    expect((await repo.getBooking(database.db, late!.id))!.status).toBe('offered');
+    expect((await repo.getBooking(database.db, early!.id))!.status).toBe('waitlisted');
+    // Only someone waiting can be moved up.
+    expect((await team.post(`/admin/events/${event!.id}/move-up`, { booking: String(late!.id), reason: 'again' })).statusCode).toBe(409);
+  });
+
   it('are for editors only', async () => {
     await addPerson(database.db, { email: 'dir@example.org', name: 'A Director', org: 'Telford' });
     const director = new TestClient(baton.app, database.db);

@@ -213,6 +213,38 @@ export async function cancelBooking(
   });
 }
 
+/**
+ * Moves someone to the front of the waiting list, for editors, with the reason recorded; when a place is free and
+ * booking is open it is offered to them at once.
+ */
+export async function moveUp(
+  deps: EventsDeps,
+  db: Db,
+  actor: Actor,
+  eventId: number,
+  bookingId: number,
+  reason: string | null,
+  now = new Date(),
+): Promise<repo.BookingRow> {
+  authorise(actor, 'events.manage');
+  if (!reason) throw new ValidationError([{ field: 'reason', message: 'Say why this person goes first, for the record' }]);
+  const first = await repo.getBooking(db, bookingId);
+  if (!first || first.eventId !== eventId) throw new NotFoundError('Booking');
+  return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
+    if (booking.status !== 'waitlisted') throw new ConflictError(`${booking.name} is not on the waiting list`);
+    await repo.updateBooking(tx, booking.id, { movedUpAt: now, reason });
+    await recordAudit(tx, actor, {
+      action: 'booking.move-up',
+      entityType: 'event_booking',
+      entityId: booking.id,
+      summary: `Moved ${booking.name} to the front of the waiting list of ${event.title}: ${reason}`,
+      data: { reason },
+    });
+    await offerFreedPlaces(tx, deps, event, now);
+    return (await repo.getBooking(tx, booking.id))!;
+  });
+}
+
 /** Accepts an offered place before its hold expires: the place is confirmed and the invitation sent. */
 export async function acceptOffer(deps: EventsDeps, db: Db, token: string, now = new Date()): Promise<repo.BookingRow> {
   const found = await repo.bookingByToken(db, token);

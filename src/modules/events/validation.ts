@@ -97,6 +97,12 @@ export const eventActionInput = reasonInput.extend({
   arrived: z.enum(['yes', 'no']).optional(),
 });
 
+/** Moving someone up the waiting list: who, and why (required, for the record). */
+export const moveUpInput = z.object({
+  booking: z.coerce.number().int().positive(),
+  reason: optionalText(1000),
+});
+
 /** The editor's event form: flat fields, London wall-clock times; the venue's fields become the venue when a name is given. */
 export const eventForm = z.record(z.string(), z.unknown()).transform((f): EventFields => {
   const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');

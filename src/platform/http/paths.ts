@@ -153,6 +153,7 @@ export const paths = {
   adminEventNew: '/admin/events/new',
   adminEvent: route('/admin/events/:id'),
   adminEventEdit: route('/admin/events/:id/edit'),
+  adminEventMoveUp: route('/admin/events/:id/move-up'),
   adminEventAction: route('/admin/events/:id/:action'),
   api: '/api/v1',
   openapi: '/api/openapi.json',

@@ -7,12 +7,12 @@ import { paths } from '../../../platform/http/paths.js';
 import { pathId } from '../../../platform/validation.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings } from '../bookings.js';
+import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBookings, moveUp } from '../bookings.js';
 import { attendance, eventNumbers, roleLabel } from '../numbers.js';
 import { eventCard, eventFormValues } from '../present.js';
 import { LIVE } from '../repo.js';
 import * as events from '../service.js';
-import { EVENT_FORM_IDS, eventActionInput, eventForm } from '../validation.js';
+import { EVENT_FORM_IDS, eventActionInput, eventForm, moveUpInput } from '../validation.js';
 
 const STATUS_TAG: Record<string, string> = { draft: 'govuk-tag--grey', published: 'govuk-tag--green', cancelled: 'govuk-tag--red' };
 
@@ -64,6 +64,26 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
       const told =
         event.status === 'published' && event.confirmed ? ' Anyone with a place has been sent the change if the time or place moved.' : '';
       return { to: paths.adminEvent(event.id), notice: `Saved the changes to ${input.title}.${told}` };
+    },
+  });
+
+  // Moving someone up the waiting list: a confirm page that asks why, for the record.
+  formPage(app, {
+    path: paths.adminEventMoveUp.pattern,
+    resource: theEvent,
+    authorise: manage,
+    template: 'events/views/admin-booking-move-up.njk',
+    schema: moveUpInput,
+    load: async (req, event) => {
+      const raw = req.method === 'POST' ? (req.body as { booking?: string } | undefined)?.booking : req.query.booking;
+      const booking = await getBookingForEditor(db, req.actor, pathId(raw, 'Booking'));
+      if (booking.eventId !== event.id) throw new NotFoundError('Booking');
+      return { event: eventCard(event), booking };
+    },
+    submit: async (req, input, event) => {
+      const b = await moveUp(deps, db, req.actor, event.id, input.booking, input.reason);
+      const offered = b.status === 'offered' ? ' A place was free, so it has been offered to them.' : '';
+      return { to: paths.adminEvent(event.id), notice: `Moved ${b.name} to the front of the waiting list.${offered}` };
     },
   });
 
