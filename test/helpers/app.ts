@@ -57,9 +57,12 @@ export class TestClient {
   }
 
   /** POSTs a form, adding a valid form token unless `_csrf` is given. */
-  async post(url: string, fields: Record<string, string> = {}) {
+  async post(url: string, fields: Record<string, string | string[]> = {}) {
     if (!this.csrfToken && !('_csrf' in fields)) await this.get('/sign-in');
-    const body = new URLSearchParams({ _csrf: this.csrfToken ?? '', ...fields }).toString();
+    // A field given as a list is sent once per value, as a browser sends ticked checkboxes.
+    const body = new URLSearchParams(
+      Object.entries({ _csrf: this.csrfToken ?? '', ...fields }).flatMap(([k, v]) => [v].flat().map((one) => [k, one])),
+    ).toString();
     const res = await this.app.inject({
       method: 'POST',
       url,

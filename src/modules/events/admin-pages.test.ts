@@ -274,6 +274,45 @@ describe("editors' event pages", () => {
     expect((await team.post(`/admin/events/${event!.id}/move-up`, { booking: String(late!.id), reason: 'again' })).statusCode).toBe(409);
   });
 
+  it('ask the questions the editor chose at booking, and show the answers beside each person and in the CSV', async () => {
+    const team = await editor();
+    const bad = await team.post('/admin/events/new', { ...FORM, extraQuestions: `${'x'.repeat(201)}` });
+    expect(bad.statusCode).toBe(400);
+    expect(text(bad.body)).toContain('Write each question on one line of at most 200 characters');
+    expect(bad.body).toContain('href="#extraQuestions"');
+    await team.post('/admin/events/new', {
+      ...FORM,
+      ask: ['dietary', 'access'],
+      extraQuestions: 'Which workshop would you like?\r\n\r\nYour job title',
+    });
+    const [event] = await repo.listEvents(database.db);
+    expect(event!.questions).toEqual(['Dietary needs', 'Access needs', 'Which workshop would you like?', 'Your job title']);
+    const form = await team.get(`/admin/events/${event!.id}/edit`);
+    expect(form.body).toMatch(/value="dietary" checked/);
+    expect(form.body).toContain('Which workshop would you like?\nYour job title</textarea>');
+    await team.post(`/admin/events/${event!.id}/publish`);
+
+    const member = new TestClient(baton.app, database.db);
+    await addPerson(database.db, { email: 'tm@example.org', name: 'Tess Manager', role: 'other', org: 'Telford' });
+    await member.signIn('tm@example.org');
+    const page = await member.get(`/events/${event!.slug}`);
+    expect(text(page.body)).toContain('Before you book');
+    expect(page.body).toContain('<label class="govuk-label govuk-label--s" for="answer-1">');
+    await member.post(`/events/${event!.slug}/book`, {
+      'answer-0': 'Vegetarian',
+      'answer-1': '',
+      'answer-2': 'Workshop B',
+      'answer-9': 'not a question',
+    });
+    const [booking] = await repo.bookingsOf(database.db, event!.id);
+    expect(booking!.answers).toEqual({ 'Dietary needs': 'Vegetarian', 'Which workshop would you like?': 'Workshop B' });
+    expect(text((await team.get(`/admin/events/${event!.id}`)).body)).toContain('Dietary needs: Vegetarian');
+    const csv = parse((await team.get(`/admin/events/${event!.id}/bookings.csv`)).body.replace(/^\uFEFF/, ''), { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(csv[0]!.Answers).toBe('Dietary needs: Vegetarian\nWhich workshop would you like?: Workshop B');
+  });
+
   it('are for editors only', async () => {
     await addPerson(database.db, { email: 'dir@example.org', name: 'A Director', org: 'Telford' });
     const director = new TestClient(baton.app, database.db);

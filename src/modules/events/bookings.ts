@@ -72,6 +72,11 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
   };
 }
 
+/** Keeps the answers to the event's own questions (empty ones left out), so a booking holds nothing else. */
+function answersTo(event: repo.EventRow, answers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(event.questions.filter((q) => answers[q]?.trim()).map((q) => [q, answers[q]!.trim()]));
+}
+
 function bookable(event: repo.EventRow | undefined, actor: Actor, now: Date): repo.EventRow {
   if (!event || (event.status === 'draft' && !can(actor, 'events.manage'))) throw new NotFoundError('Event');
   if (event.status !== 'published') throw new ConflictError('This event is not open for booking');
@@ -109,7 +114,7 @@ export async function book(
       status,
       bookedBy: who.bookedBy,
       token: crypto.randomBytes(24).toString('base64url'),
-      answers: v.answers,
+      answers: answersTo(event, v.answers),
     });
     await sendBookingMail(tx, deps, status === 'confirmed' ? 'confirmed' : 'waitlisted', event, booking);
     await recordAudit(tx, actor, {

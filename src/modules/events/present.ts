@@ -1,4 +1,5 @@
 import type { EventRow } from './repo.js';
+import { ACCESS, DIETARY } from './validation.js';
 import type { EventView } from './service.js';
 import { instantToLondon, londonLabel, londonTime } from './times.js';
 
@@ -25,6 +26,8 @@ export interface EventCard {
   bookingClosed: boolean;
   /** When booking opens, while it has not opened yet. */
   bookingOpensLater: string | null;
+  /** Questions asked at booking. */
+  questions: string[];
 }
 
 /** An event as a card on the pages (numbers only when the event came with them). */
@@ -53,11 +56,12 @@ export function eventCard(e: EventRow | EventView, now = new Date()): EventCard 
     bookingCloses: e.bookingCloses ? londonLabel(e.bookingCloses) : null,
     bookingClosed: Boolean((e.bookingCloses && now >= e.bookingCloses) || now >= e.startsAt),
     bookingOpensLater: e.bookingOpens && now < e.bookingOpens ? londonLabel(e.bookingOpens) : null,
+    questions: e.questions,
   };
 }
 
 /** An event as the editor's form shows it: flat fields, times in London wall-clock. */
-export function eventFormValues(e: EventRow): Record<string, string> {
+export function eventFormValues(e: EventRow): Record<string, string | string[]> {
   const local = (d: Date | null) => (d ? instantToLondon(d) : '');
   return {
     title: e.title,
@@ -78,5 +82,7 @@ export function eventFormValues(e: EventRow): Record<string, string> {
     bookingCloses: local(e.bookingCloses),
     offerHours: String(e.offerHours),
     contactEmail: e.contactEmail ?? '',
+    ask: [...(e.questions.includes(DIETARY) ? ['dietary'] : []), ...(e.questions.includes(ACCESS) ? ['access'] : [])],
+    extraQuestions: e.questions.filter((q) => q !== DIETARY && q !== ACCESS).join('\n'),
   };
 }

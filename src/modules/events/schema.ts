@@ -31,6 +31,8 @@ export const events = pgTable('events', {
   bookingCloses: timestamp('booking_closes', { withTimezone: true }),
   whoMayBook: text('who_may_book').$type<WhoMayBook>().notNull().default('signed-in'),
   offerHours: integer('offer_hours').notNull().default(48),
+  /** Questions asked at booking, in order (their answers are kept on each booking under the question). */
+  questions: jsonb('questions').$type<string[]>().notNull().default([]),
   contactEmail: text('contact_email'),
   status: text('status').$type<EventStatus>().notNull().default('draft'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -61,6 +61,7 @@ function toValues(v: ReturnType<typeof eventInput.parse>) {
     bookingCloses: v.bookingCloses,
     offerHours: v.offerHours,
     contactEmail: v.contactEmail,
+    questions: v.questions,
   };
 }
 

@@ -70,6 +70,17 @@ export const eventInput = z
       .union([z.literal(''), z.null(), emailAddress()])
       .optional()
       .transform((v) => (v ? v : null)),
+    questions: z
+      .array(z.string({ error: 'Write each question as text' }).trim())
+      .max(10, 'Ask at most 10 questions')
+      .optional()
+      .default([])
+      .superRefine((qs, ctx) => {
+        if (qs.some((q) => !q || q.length > 200 || /[\r\n]/.test(q)))
+          ctx.addIssue({ code: 'custom', message: 'Write each question on one line of at most 200 characters' });
+        else if (new Set(qs.map((q) => q.toLowerCase())).size !== qs.length)
+          ctx.addIssue({ code: 'custom', message: 'Ask each question once' });
+      }),
   })
   .superRefine((v, ctx) => {
     if (v.end <= v.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end must be after the start' });
@@ -123,11 +134,36 @@ export const eventForm = z.record(z.string(), z.unknown()).transform((f): EventF
     bookingCloses: s('bookingCloses'),
     offerHours: s('offerHours') || undefined,
     contactEmail: s('contactEmail'),
+    // Checkboxes arrive only when ticked; the editor's own questions are one per line.
+    questions: [
+      ...([f.ask].flat().includes('dietary') ? [DIETARY] : []),
+      ...([f.ask].flat().includes('access') ? [ACCESS] : []),
+      ...s('extraQuestions')
+        .split(/\r?\n/)
+        .map((q) => q.trim())
+        .filter(Boolean),
+    ],
   };
 });
 
+/** The question about dietary needs an editor can tick on the event form. */
+export const DIETARY = 'Dietary needs';
+/** The question about access needs an editor can tick on the event form. */
+export const ACCESS = 'Access needs';
+
+/** The answers on the booking form: one optional field per question, named answer-0, answer-1 and so on, by position. */
+export const answersForm = z.record(z.string(), z.unknown()).transform(
+  (f) =>
+    Object.fromEntries(
+      Object.entries(f)
+        .filter(([k, v]) => /^answer-\d{1,2}$/.test(k) && typeof v === 'string')
+        .map(([k, v]) => [Number(k.slice(7)), v as string]),
+    ) as Record<number, string>,
+);
+
 /** Where each nested field's error links to on the event form. */
 export const EVENT_FORM_IDS: Record<string, string> = {
+  questions: 'extraQuestions',
   'venue.name': 'venueName',
   'venue.address': 'venueAddress',
   'venue.postcode': 'venuePostcode',

@@ -12,6 +12,7 @@ import * as events from '../service.js';
 import { publicCalendar } from '../ical.js';
 import { eventCard } from '../present.js';
 import { LIVE } from '../repo.js';
+import { answersForm } from '../validation.js';
 
 /** The public events pages: upcoming and past events, one event with its Book button, and booking a place. */
 export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
@@ -82,9 +83,11 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     path: paths.eventBook.pattern,
     resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
     authorise: (req) => authorise(req.actor, 'events.book'),
-    submit: async (req, _input, event) => {
+    schema: answersForm,
+    submit: async (req, answers, event) => {
       const self = req.actor.kind === 'person' && req.actor.id !== null ? await personForAuth(db, req.actor.id) : undefined;
-      const { status } = await book(deps, db, req.actor, event.id, { email: self?.email ?? '' });
+      const byQuestion = Object.fromEntries(event.questions.map((q, i) => [q, answers[i] ?? '']));
+      const { status } = await book(deps, db, req.actor, event.id, { email: self?.email ?? '', answers: byQuestion });
       const notice =
         status === 'confirmed'
           ? `You have a place at ${event.title}. We have emailed you a calendar invitation.`
