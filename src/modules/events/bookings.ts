@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow, ValidationE
 import { enqueue } from '../../platform/jobs/scheduler.js';
 import { authorise, can } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
-import { createPerson, personByEmailForAuth, personForAuth } from '../directory/service.js';
+import { createPerson, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
 import { sendBookingMail } from './mail.js';
 import * as repo from './repo.js';
 import type { EventsDeps } from './service.js';
@@ -294,6 +294,22 @@ export async function bookingForToken(db: Db, token: string): Promise<{ booking:
   const booking = await repo.bookingByToken(db, token);
   if (!booking) throw new NotFoundError('Booking');
   return { booking, event: (await repo.getEvent(db, booking.eventId))! };
+}
+
+/**
+ * The people of the actor's own organisation they may book onto an event (a director for their council or trust),
+ * with whether each already has a live booking; empty for anyone else.
+ */
+export async function colleaguesToBook(
+  db: Db,
+  actor: Actor,
+  eventId: number,
+): Promise<Array<{ email: string; name: string; booked: boolean }>> {
+  if (actor.kind !== 'person' || actor.organisationId === null || can(actor, 'events.manage')) return [];
+  if (!can(actor, 'events.bookFor', { organisationId: actor.organisationId })) return [];
+  const { rows } = await searchPeople(db, actor, { organisationId: actor.organisationId, limit: 500, offset: 0 });
+  const live = new Set((await repo.bookingsOf(db, eventId, repo.LIVE)).map((b) => b.email.toLowerCase()));
+  return rows.filter((p) => p.id !== actor.id).map((p) => ({ email: p.email, name: p.name, booked: live.has(p.email.toLowerCase()) }));
 }
 
 /** An event's bookings, for editors. */

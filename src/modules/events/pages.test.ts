@@ -14,7 +14,7 @@ let baton: Baton;
 const editor = systemActor('editor');
 beforeAll(async () => {
   database = await testDatabase();
-  baton = await testBaton(database);
+  baton = await testBaton(database, { SIGN_IN_RATE_LIMIT: '1000' });
 });
 afterAll(async () => {
   await baton.close();
@@ -147,6 +147,44 @@ describe('event pages', () => {
       capacity: 2,
     });
     expect(text((await visitor.get(`/events/${slug}`)).body)).toContain('Face-to-face learning event (moved)');
+  });
+
+  it("lets a director book colleagues of their own organisation from the event page, and no one else's", async () => {
+    const { id, slug } = await learningDay(1);
+    await addPerson(database.db, { email: 'tess@telford.example', name: 'Tess Manager', org: 'Telford', role: 'team-manager' });
+    await addPerson(database.db, { email: 'theo@telford.example', name: 'Theo Worker', org: 'Telford', role: 'other' });
+    await addPerson(database.db, { email: 'wendy@worcs.example', name: 'Wendy Worcs', org: 'Worcestershire', role: 'other' });
+    await addPerson(database.db, { email: 'dcs@telford.example', name: 'Dana Director', org: 'Telford', accessRole: 'director' });
+    const director = new TestClient(baton.app, database.db);
+    await director.signIn('dcs@telford.example');
+
+    const page = await director.get(`/events/${slug}`);
+    expect(text(page.body)).toContain('Book for a colleague');
+    expect(page.body).toContain('<option value="tess@telford.example">Tess Manager</option>');
+    expect(page.body).not.toContain('wendy@worcs.example'); // only their own organisation's people
+
+    const booked = await director.post(`/events/${slug}/book-for`, { email: 'tess@telford.example' });
+    expect(booked.statusCode).toBe(303);
+    const shown = text((await director.get(`/events/${slug}`)).body);
+    expect(shown).toContain('Tess Manager has a place at Face-to-face learning event');
+    await director.post(`/events/${slug}/book-for`, { email: 'theo@telford.example' });
+    expect((await repo.bookingsOf(database.db, id)).map((b) => [b.name, b.status, b.bookedBy])).toEqual([
+      ['Tess Manager', 'confirmed', 'Dana Director <dcs@telford.example>'],
+      ['Theo Worker', 'waitlisted', 'Dana Director <dcs@telford.example>'],
+    ]);
+    expect(text((await director.get(`/events/${slug}`)).body)).toContain(
+      'Already booked from your organisation: Tess Manager, Theo Worker.',
+    );
+
+    // Another council's person, by a hand-made request, is refused and nothing is booked.
+    expect((await director.post(`/events/${slug}/book-for`, { email: 'wendy@worcs.example' })).statusCode).toBe(403);
+    expect((await director.post(`/events/${slug}/book-for`, { email: '' })).statusCode).toBe(400);
+    expect(await repo.bookingsOf(database.db, id)).toHaveLength(2);
+    // A member who is not a director sees no such form and cannot use it.
+    const member = new TestClient(baton.app, database.db);
+    await member.signIn('theo@telford.example');
+    expect(text((await member.get(`/events/${slug}`)).body)).not.toContain('Book for a colleague');
+    expect((await member.post(`/events/${slug}/book-for`, { email: 'tess@telford.example' })).statusCode).toBe(403);
   });
 
   it('says when booking has closed, and offers no Book button', async () => {

@@ -99,6 +99,11 @@ export const bookingInput = z.object({
 /** Booking input as a caller gives it. */
 export type BookingFields = z.input<typeof bookingInput>;
 
+/** A director's booking for a colleague: the colleague's email, chosen from their organisation's people. */
+export const colleagueInput = z.object({
+  email: z.string({ error: 'Choose the colleague to book' }).trim().min(1, 'Choose the colleague to book'),
+});
+
 /** A reason, for an editor cancelling someone's place or an event. */
 export const reasonInput = z.object({ reason: optionalText(1000) });
 

@@ -143,6 +143,7 @@ export const paths = {
   event: route('/events/:slug'),
   eventCalendar: route('/events/:slug/calendar.ics'),
   eventBook: route('/events/:slug/book'),
+  eventBookFor: route('/events/:slug/book-for'),
   myBookings: '/account/bookings',
   booking: route('/bookings/:token'),
   bookingCancel: route('/bookings/:token/cancel'),

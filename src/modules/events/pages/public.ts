@@ -7,12 +7,12 @@ import { renderMarkdown } from '../../../platform/text/markdown.js';
 import { authorise, can } from '../../../policy.js';
 import { personForAuth } from '../../directory/service.js';
 import { eventsDeps } from '../api.js';
-import { book, myBookings } from '../bookings.js';
+import { book, colleaguesToBook, myBookings } from '../bookings.js';
 import * as events from '../service.js';
 import { publicCalendar } from '../ical.js';
 import { eventCard } from '../present.js';
 import { LIVE } from '../repo.js';
-import { answersForm } from '../validation.js';
+import { answersForm, colleagueInput } from '../validation.js';
 
 /** The public events pages: upcoming and past events, one event with its Book button, and booking a place. */
 export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
@@ -40,6 +40,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     template: 'events/views/event.njk',
     cache,
     load: async (req, event) => {
+      const colleagues = event.status === 'published' ? await colleaguesToBook(db, req.actor, event.id) : [];
       // A person may have an old cancelled booking and a new one: the live one is what the page is about.
       const mine = can(req.actor, 'events.book') ? await myBookings(db, req.actor) : [];
       const live = mine.find((b) => b.event.id === event.id && LIVE.includes(b.booking.status))?.booking;
@@ -50,6 +51,12 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
         // The joining link is for people with a confirmed place only.
         onlineUrl: live?.status === 'confirmed' || can(req.actor, 'events.manage') ? event.onlineUrl : null,
         signedIn: can(req.actor, 'events.book'),
+        colleagueItems: [
+          { value: '', text: 'Choose a colleague' },
+          ...colleagues.filter((c) => !c.booked).map((c) => ({ value: c.email, text: c.name })),
+        ],
+        colleaguesBooked: colleagues.filter((c) => c.booked).map((c) => c.name),
+        bookForColleagues: colleagues.length > 0,
       };
     },
   });
@@ -93,6 +100,22 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
           ? `You have a place at ${event.title}. We have emailed you a calendar invitation.`
           : `${event.title} is full, so you are on the waiting list. We will email you if a place comes up.`;
       return { to: paths.event(event.slug), notice };
+    },
+  });
+
+  // A director books a colleague of their own council or trust (the policy's events.bookFor decides, per person).
+  actionRoute(app, {
+    path: paths.eventBookFor.pattern,
+    resource: async (req) => events.getEventBySlug(db, req.actor, req.params.slug ?? ''),
+    authorise: (req) => authorise(req.actor, 'events.book'),
+    schema: colleagueInput,
+    submit: async (req, input, event) => {
+      const { booking, status } = await book(deps, db, req.actor, event.id, { email: input.email });
+      const notice =
+        status === 'confirmed'
+          ? `${booking.name} has a place at ${event.title}. We have emailed them a calendar invitation.`
+          : `${event.title} is full, so ${booking.name} is on the waiting list. We will email them if a place comes up.`;
+      return { to: `${paths.event(event.slug)}#colleagues`, notice };
     },
   });
 }
