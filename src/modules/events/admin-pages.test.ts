@@ -4,6 +4,9 @@ import { addPerson, TestClient, testBaton } from '../../../test/helpers/app.js';
 import { testDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import type { Baton } from '../../server.js';
 import * as repo from './repo.js';
+import { systemActor } from '../../platform/actor.js';
+import { createList, upsertSubscribers } from '../mailing/subscriptions.js';
+import { listMemberOrganisations } from '../directory/service.js';
 
 let database: TestDatabase;
 let baton: Baton;
@@ -311,6 +314,46 @@ describe("editors' event pages", () => {
       Record<string, string>
     >;
     expect(csv[0]!.Answers).toBe('Dietary needs: Vegetarian\nWhich workshop would you like?: Workshop B');
+  });
+
+  it('limit booking to members of chosen mailing lists or people of chosen organisations, and say so on the event page', async () => {
+    const team = await editor();
+    const dcsList = await createList(database.db, systemActor(), { name: 'Directors list' });
+    await createList(database.db, systemActor(), { name: 'Everyone else' });
+    await upsertSubscribers(database.db, systemActor(), { lists: ['Directors list'], subscribers: [{ email: 'onlist@example.org' }] });
+    await addPerson(database.db, { email: 'onlist@example.org', name: 'On List', org: 'Telford', role: 'other' });
+    await addPerson(database.db, { email: 'offlist@example.org', name: 'Off List', org: 'Walsall', role: 'other' });
+
+    const missing = await team.post('/admin/events/new', { ...FORM, whoMayBook: 'lists' });
+    expect(missing.statusCode).toBe(400);
+    expect(text(missing.body)).toContain('Choose the mailing lists whose members may book');
+    expect(missing.body).toContain('href="#bookingLists"');
+    await team.post('/admin/events/new', { ...FORM, whoMayBook: 'lists', bookingLists: [String(dcsList.id)] });
+    const [event] = await repo.listEvents(database.db);
+    expect([event!.whoMayBook, event!.bookingLists]).toEqual(['lists', [dcsList.id]]);
+    expect((await team.get(`/admin/events/${event!.id}/edit`)).body).toMatch(new RegExp(`value="${dcsList.id}" checked`));
+    await team.post(`/admin/events/${event!.id}/publish`);
+
+    const on = new TestClient(baton.app, database.db);
+    await on.signIn('onlist@example.org');
+    const off = new TestClient(baton.app, database.db);
+    await off.signIn('offlist@example.org');
+    expect(text((await off.get(`/events/${event!.slug}`)).body)).toContain('Who can book: Members of Directors list.');
+    expect(text((await off.get(`/events/${event!.slug}`)).body)).toContain('you cannot book it yourself');
+    expect((await off.post(`/events/${event!.slug}/book`)).statusCode).toBe(409);
+    expect((await on.post(`/events/${event!.slug}/book`)).statusCode).toBe(303);
+    expect((await repo.bookingsOf(database.db, event!.id)).map((b) => b.email)).toEqual(['onlist@example.org']);
+
+    // Limited to Walsall instead: the person on the list but of Telford is now the one refused.
+    const walsall = (await listMemberOrganisations(database.db)).find((o) => o.name === 'Walsall')!;
+    await team.post(`/admin/events/${event!.id}/edit`, {
+      ...FORM,
+      whoMayBook: 'organisations',
+      bookingOrganisations: [String(walsall.id)],
+    });
+    expect((await repo.getEvent(database.db, event!.id))!.bookingLists).toEqual([]);
+    expect(text((await on.get(`/events/${event!.slug}`)).body)).toContain('Who can book: People of Walsall.');
+    expect((await off.post(`/events/${event!.slug}/book`)).statusCode).toBe(303);
   });
 
   it('are for editors only', async () => {

@@ -5,7 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow, ValidationE
 import { enqueue } from '../../platform/jobs/scheduler.js';
 import { authorise, can } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
-import { createPerson, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
+import { createPerson, listAllOrganisations, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
+import { listNamesOf, memberOfAnyList } from '../mailing/subscriptions.js';
 import { sendBookingMail } from './mail.js';
 import * as repo from './repo.js';
 import type { EventsDeps } from './service.js';
@@ -24,6 +25,7 @@ interface Booker {
   personId: number | null;
   organisationName: string | null;
   jobRole: string | null;
+  organisationId: number | null;
   bookedBy: string;
 }
 
@@ -35,6 +37,7 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
       email: self.email,
       name: self.name,
       personId: self.id,
+      organisationId: self.organisationId,
       organisationName: self.organisationName ?? null,
       jobRole: self.jobRole,
       bookedBy: 'self',
@@ -48,6 +51,7 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
       name: person.name,
       personId: person.id,
       jobRole: person.jobRole,
+      organisationId: person.organisationId,
       organisationName: person.organisationName ?? null,
       bookedBy: actor.label,
     };
@@ -65,6 +69,7 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
   return {
     email: created.email,
     name: created.name,
+    organisationId: created.organisationId,
     personId: created.id,
     organisationName: null,
     jobRole: created.jobRole,
@@ -76,6 +81,41 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
 function answersTo(event: repo.EventRow, answers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(event.questions.filter((q) => answers[q]?.trim()).map((q) => [q, answers[q]!.trim()]));
 }
+
+/**
+ * Why a person may not book an event limited to named mailing lists or organisations, or null when they may; editors
+ * book anyone. Invitation-only events are refused earlier, for everyone but editors.
+ */
+export async function notEligible(
+  db: Db,
+  actor: Actor,
+  event: repo.EventRow,
+  who: { email: string; organisationId: number | null },
+): Promise<string | null> {
+  if (can(actor, 'events.manage')) return null;
+  if (event.whoMayBook === 'invitation') return 'This event is by invitation only';
+  if (event.whoMayBook === 'lists' && !(await memberOfAnyList(db, who.email, event.bookingLists))) {
+    return 'This event is for members of particular mailing lists, and this person is not on them';
+  }
+  if (event.whoMayBook === 'organisations' && (who.organisationId === null || !event.bookingOrganisations.includes(who.organisationId))) {
+    return 'This event is for people of particular organisations, and this person is not one of them';
+  }
+  return null;
+}
+
+/** Who may book an event, in words for its page (null when anyone signed in may). */
+export async function whoMayBookText(db: Db, event: repo.EventRow): Promise<string | null> {
+  if (event.whoMayBook === 'invitation') return 'By invitation only';
+  if (event.whoMayBook === 'lists') return `Members of ${joinNames(await listNamesOf(db, event.bookingLists))}`;
+  if (event.whoMayBook === 'organisations') {
+    const names = new Map((await listAllOrganisations(db)).map((o) => [o.id, o.name]));
+    return `People of ${joinNames(event.bookingOrganisations.flatMap((id) => (names.has(id) ? [names.get(id)!] : [])))}`;
+  }
+  return null;
+}
+
+const joinNames = (names: string[]) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'the named few');
 
 function bookable(event: repo.EventRow | undefined, actor: Actor, now: Date): repo.EventRow {
   if (!event || (event.status === 'draft' && !can(actor, 'events.manage'))) throw new NotFoundError('Event');
@@ -100,8 +140,10 @@ export async function book(
   now = new Date(),
 ): Promise<{ booking: repo.BookingRow; status: 'confirmed' | 'waitlisted' }> {
   const v = parseOrThrow(bookingInput, input);
-  bookable(await repo.getEvent(db, eventId), actor, now);
+  const before = bookable(await repo.getEvent(db, eventId), actor, now);
   const who = await resolveBooker(db, actor, v);
+  const refusal = await notEligible(db, actor, before, who);
+  if (refusal) throw new ConflictError(refusal);
   let event!: repo.EventRow;
   const write = (status: 'confirmed' | 'waitlisted') => async (tx: Db) => {
     const booking = await repo.insertBooking(tx, {

@@ -83,6 +83,9 @@ export function eventFormValues(e: EventRow): Record<string, string | string[]> 
     offerHours: String(e.offerHours),
     contactEmail: e.contactEmail ?? '',
     ask: [...(e.questions.includes(DIETARY) ? ['dietary'] : []), ...(e.questions.includes(ACCESS) ? ['access'] : [])],
+    whoMayBook: e.whoMayBook,
+    bookingLists: e.bookingLists.map(String),
+    bookingOrganisations: e.bookingOrganisations.map(String),
     extraQuestions: e.questions.filter((q) => q !== DIETARY && q !== ACCESS).join('\n'),
   };
 }

@@ -7,7 +7,10 @@ export type EventStatus = 'draft' | 'published' | 'cancelled';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired';
 
 /** Who may book an event. */
-export type WhoMayBook = 'signed-in' | 'invitation';
+export type WhoMayBook = 'signed-in' | 'lists' | 'organisations' | 'invitation';
+
+/** The ways of choosing who may book, in the order the form offers them. */
+export const WHO_MAY_BOOK = ['signed-in', 'lists', 'organisations', 'invitation'] as const satisfies readonly WhoMayBook[];
 
 /** Events with limited places: learning days, online briefings, the networking day. */
 export const events = pgTable('events', {
@@ -30,6 +33,10 @@ export const events = pgTable('events', {
   bookingOpens: timestamp('booking_opens', { withTimezone: true }),
   bookingCloses: timestamp('booking_closes', { withTimezone: true }),
   whoMayBook: text('who_may_book').$type<WhoMayBook>().notNull().default('signed-in'),
+  /** The mailing lists whose active members may book, when whoMayBook is 'lists'. */
+  bookingLists: jsonb('booking_lists').$type<number[]>().notNull().default([]),
+  /** The organisations whose people may book, when whoMayBook is 'organisations'. */
+  bookingOrganisations: jsonb('booking_organisations').$type<number[]>().notNull().default([]),
   offerHours: integer('offer_hours').notNull().default(48),
   /** Questions asked at booking, in order (their answers are kept on each booking under the question). */
   questions: jsonb('questions').$type<string[]>().notNull().default([]),

@@ -62,6 +62,9 @@ function toValues(v: ReturnType<typeof eventInput.parse>) {
     offerHours: v.offerHours,
     contactEmail: v.contactEmail,
     questions: v.questions,
+    whoMayBook: v.whoMayBook,
+    bookingLists: v.whoMayBook === 'lists' ? v.bookingLists : [],
+    bookingOrganisations: v.whoMayBook === 'organisations' ? v.bookingOrganisations : [],
   };
 }
 

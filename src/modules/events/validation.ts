@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailAddress, longText, optionalLine, optionalText, requiredLine, requiredText, YEAR_RANGE } from '../../platform/validation.js';
+import { WHO_MAY_BOOK } from './schema.js';
 import { londonToInstant } from './times.js';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -30,6 +31,13 @@ const capacityField = z
   .optional()
   .transform((v) => (v === '' || v === undefined ? null : v))
   .refine((v) => v === null || (Number.isInteger(v) && v >= 0 && v <= 100_000), 'Enter a whole number of places from 0 to 100000');
+
+const idList = (message: string) =>
+  z
+    .array(z.coerce.number({ error: message }).int(message).positive(message))
+    .max(100, message)
+    .optional()
+    .default([]);
 
 /** An event as an editor or the API gives it; start and end are instants. */
 export const eventInput = z
@@ -70,6 +78,9 @@ export const eventInput = z
       .union([z.literal(''), z.null(), emailAddress()])
       .optional()
       .transform((v) => (v ? v : null)),
+    whoMayBook: z.enum(WHO_MAY_BOOK, { error: 'Choose who may book' }).optional().default('signed-in'),
+    bookingLists: idList('Choose mailing lists from the list'),
+    bookingOrganisations: idList('Choose organisations from the list'),
     questions: z
       .array(z.string({ error: 'Write each question as text' }).trim())
       .max(10, 'Ask at most 10 questions')
@@ -83,6 +94,10 @@ export const eventInput = z
       }),
   })
   .superRefine((v, ctx) => {
+    if (v.whoMayBook === 'lists' && !v.bookingLists.length)
+      ctx.addIssue({ code: 'custom', path: ['bookingLists'], message: 'Choose the mailing lists whose members may book' });
+    if (v.whoMayBook === 'organisations' && !v.bookingOrganisations.length)
+      ctx.addIssue({ code: 'custom', path: ['bookingOrganisations'], message: 'Choose the organisations whose people may book' });
     if (v.end <= v.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end must be after the start' });
     if (v.bookingOpens && v.bookingCloses && v.bookingCloses <= v.bookingOpens)
       ctx.addIssue({ code: 'custom', path: ['bookingCloses'], message: 'Booking must close after it opens' });
@@ -139,6 +154,9 @@ export const eventForm = z.record(z.string(), z.unknown()).transform((f): EventF
     bookingCloses: s('bookingCloses'),
     offerHours: s('offerHours') || undefined,
     contactEmail: s('contactEmail'),
+    whoMayBook: (s('whoMayBook') || undefined) as EventFields['whoMayBook'],
+    bookingLists: [f.bookingLists ?? []].flat() as string[],
+    bookingOrganisations: [f.bookingOrganisations ?? []].flat() as string[],
     // Checkboxes arrive only when ticked; the editor's own questions are one per line.
     questions: [
       ...([f.ask].flat().includes('dietary') ? [DIETARY] : []),
@@ -169,6 +187,9 @@ export const answersForm = z.record(z.string(), z.unknown()).transform(
 /** Where each nested field's error links to on the event form. */
 export const EVENT_FORM_IDS: Record<string, string> = {
   questions: 'extraQuestions',
+  bookingLists: 'bookingLists',
+  bookingOrganisations: 'bookingOrganisations',
+  whoMayBook: 'whoMayBook',
   'venue.name': 'venueName',
   'venue.address': 'venueAddress',
   'venue.postcode': 'venuePostcode',

@@ -329,3 +329,14 @@ export async function bulkActivate(db: Db, listId: number, subscriberIds: number
   }
   return changed;
 }
+
+/** The ids of the lists, among `listIds`, that an email address is an active member of. */
+export async function activeListsOf(db: Db, email: string, listIds: number[]): Promise<number[]> {
+  if (!listIds.length) return [];
+  const rows = await db
+    .select({ listId: subscriptions.listId })
+    .from(subscriptions)
+    .innerJoin(subscribers, eq(subscribers.id, subscriptions.subscriberId))
+    .where(and(eq(subscribers.email, email.trim().toLowerCase()), eq(subscriptions.status, 'active'), inArray(subscriptions.listId, listIds)));
+  return rows.map((r) => r.listId);
+}

@@ -59,6 +59,18 @@ export async function publicLists(db: Db) {
   return (await repo.listsWithCounts(db)).filter((l) => l.public);
 }
 
+/** True when an email address is an active member of at least one of the lists (who may book an event, for example). */
+export async function memberOfAnyList(db: Db, email: string, listIds: number[]): Promise<boolean> {
+  return (await repo.activeListsOf(db, email, listIds)).length > 0;
+}
+
+/** The names of lists by id, in the order given (for saying who an event is for); unknown ids are left out. */
+export async function listNamesOf(db: Db, listIds: number[]): Promise<string[]> {
+  if (!listIds.length) return [];
+  const byId = new Map((await repo.listsWithCounts(db)).map((l) => [l.id, l.name]));
+  return listIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
 /** Every list with counts, for editors. */
 export async function allLists(db: Db, actor: Actor) {
   authorise(actor, 'mailing.manage');

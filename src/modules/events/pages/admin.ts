@@ -11,6 +11,8 @@ import { cancelBooking, checkIn, eventFeedback, getBookingForEditor, listBooking
 import { attendance, eventNumbers, roleLabel } from '../numbers.js';
 import { eventCard, eventFormValues } from '../present.js';
 import { LIVE } from '../repo.js';
+import { allLists } from '../../mailing/subscriptions.js';
+import { listMemberOrganisations } from '../../directory/service.js';
 import * as events from '../service.js';
 import { EVENT_FORM_IDS, eventActionInput, eventForm, moveUpInput } from '../validation.js';
 
@@ -23,6 +25,12 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
   const manage = (req: { actor: Parameters<typeof authorise>[0] }) => authorise(req.actor, 'events.manage');
   const theEvent = (req: { params: Record<string, string>; actor: Parameters<typeof authorise>[0] }) =>
     events.getEvent(db, req.actor, pathId(req.params.id, 'Event'));
+
+  // The lists and organisations an editor can limit booking to, as the form's checkboxes.
+  const bookingChoices = async (actor: Parameters<typeof authorise>[0]) => ({
+    listChoices: (await allLists(db, actor)).map((l) => ({ value: String(l.id), text: l.name })),
+    organisationChoices: (await listMemberOrganisations(db)).map((o) => ({ value: String(o.id), text: o.name })),
+  });
 
   viewPage(app, {
     path: paths.adminEvents,
@@ -43,7 +51,8 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     template: 'events/views/admin-event-form.njk',
     schema: eventForm,
     fieldIds: EVENT_FORM_IDS,
-    values: () => ({ offerHours: '48' }),
+    values: () => ({ offerHours: '48', whoMayBook: 'signed-in' }),
+    load: async (req) => bookingChoices(req.actor),
     submit: async (req, input) => {
       const { id } = await events.createEvent(db, req.actor, input);
       return { to: paths.adminEvent(id), notice: `Added the draft event ${input.title}. Publish it when it is ready.` };
@@ -57,7 +66,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
     template: 'events/views/admin-event-form.njk',
     schema: eventForm,
     fieldIds: EVENT_FORM_IDS,
-    load: async (_req, event) => ({ event: eventCard(event) }),
+    load: async (req, event) => ({ event: eventCard(event), ...(await bookingChoices(req.actor)) }),
     values: (_req, event) => eventFormValues(event),
     submit: async (req, input, event) => {
       await events.updateEvent(deps, db, req.actor, event.id, input);

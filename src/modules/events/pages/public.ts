@@ -7,7 +7,7 @@ import { renderMarkdown } from '../../../platform/text/markdown.js';
 import { authorise, can } from '../../../policy.js';
 import { personForAuth } from '../../directory/service.js';
 import { eventsDeps } from '../api.js';
-import { book, colleaguesToBook, myBookings } from '../bookings.js';
+import { book, colleaguesToBook, myBookings, notEligible, whoMayBookText } from '../bookings.js';
 import * as events from '../service.js';
 import { publicCalendar } from '../ical.js';
 import { eventCard } from '../present.js';
@@ -41,6 +41,8 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     cache,
     load: async (req, event) => {
       const colleagues = event.status === 'published' ? await colleaguesToBook(db, req.actor, event.id) : [];
+      const self = can(req.actor, 'events.book') && req.actor.id !== null ? await personForAuth(db, req.actor.id) : undefined;
+      const refusal = self ? await notEligible(db, req.actor, event, self) : null;
       // A person may have an old cancelled booking and a new one: the live one is what the page is about.
       const mine = can(req.actor, 'events.book') ? await myBookings(db, req.actor) : [];
       const live = mine.find((b) => b.event.id === event.id && LIVE.includes(b.booking.status))?.booking;
@@ -51,6 +53,8 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
         // The joining link is for people with a confirmed place only.
         onlineUrl: live?.status === 'confirmed' || can(req.actor, 'events.manage') ? event.onlineUrl : null,
         signedIn: can(req.actor, 'events.book'),
+        whoMayBook: await whoMayBookText(db, event),
+        notEligible: refusal ? 'This event is only for the people named above, so you cannot book it yourself.' : null,
         colleagueItems: [
           { value: '', text: 'Choose a colleague' },
           ...colleagues.filter((c) => !c.booked).map((c) => ({ value: c.email, text: c.name })),
