@@ -4,7 +4,8 @@ import { createCapacity } from '../../platform/capacity/index.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { apiRoute } from '../../platform/http/openapi.js';
 import { pathId } from '../../platform/validation.js';
-import { book, cancelBooking, getBookingForEditor, listBookings } from './bookings.js';
+import { book, getBookingForEditor, listBookings } from './bookings.js';
+import { cancelBooking } from './offers.js';
 import { createEvent, getEvent, publishEvent, type EventsDeps, type EventView } from './service.js';
 import { eventInput, type EventFields } from './validation.js';
 

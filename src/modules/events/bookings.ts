@@ -1,19 +1,15 @@
 import crypto from 'node:crypto';
 import { systemActor, type Actor } from '../../platform/actor.js';
-import { inTransaction, type Db } from '../../platform/db/client.js';
+import type { Db } from '../../platform/db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../platform/errors.js';
-import { enqueue } from '../../platform/jobs/scheduler.js';
 import { authorise, can } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
-import { createPerson, listAllOrganisations, personByEmailForAuth, personForAuth, searchPeople } from '../directory/service.js';
-import { listNamesOf, memberOfAnyList } from '../mailing/subscriptions.js';
+import { createPerson, personByEmailForAuth, personForAuth } from '../directory/service.js';
+import { notEligible } from './eligibility.js';
 import { sendBookingMail } from './mail.js';
 import * as repo from './repo.js';
 import type { EventsDeps } from './service.js';
-import { bookingInput, feedbackInput, type BookingFields, type FeedbackFields } from './validation.js';
-
-/** The job that ends an offer nobody answered and passes the place on. */
-export const OFFER_EXPIRY_JOB = 'events.offer-expiry';
+import { bookingInput, type BookingFields } from './validation.js';
 
 /** A booking as the API and pages name its state. */
 export type PublicStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired';
@@ -81,41 +77,6 @@ async function resolveBooker(db: Db, actor: Actor, input: ReturnType<typeof book
 function answersTo(event: repo.EventRow, answers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(event.questions.filter((q) => answers[q]?.trim()).map((q) => [q, answers[q]!.trim()]));
 }
-
-/**
- * Why a person may not book an event limited to named mailing lists or organisations, or null when they may; editors
- * book anyone. Invitation-only events are refused earlier, for everyone but editors.
- */
-export async function notEligible(
-  db: Db,
-  actor: Actor,
-  event: repo.EventRow,
-  who: { email: string; organisationId: number | null },
-): Promise<string | null> {
-  if (can(actor, 'events.manage')) return null;
-  if (event.whoMayBook === 'invitation') return 'This event is by invitation only';
-  if (event.whoMayBook === 'lists' && !(await memberOfAnyList(db, who.email, event.bookingLists))) {
-    return 'This event is for members of particular mailing lists, and this person is not on them';
-  }
-  if (event.whoMayBook === 'organisations' && (who.organisationId === null || !event.bookingOrganisations.includes(who.organisationId))) {
-    return 'This event is for people of particular organisations, and this person is not one of them';
-  }
-  return null;
-}
-
-/** Who may book an event, in words for its page (null when anyone signed in may). */
-export async function whoMayBookText(db: Db, event: repo.EventRow): Promise<string | null> {
-  if (event.whoMayBook === 'invitation') return 'By invitation only';
-  if (event.whoMayBook === 'lists') return `Members of ${joinNames(await listNamesOf(db, event.bookingLists))}`;
-  if (event.whoMayBook === 'organisations') {
-    const names = new Map((await listAllOrganisations(db)).map((o) => [o.id, o.name]));
-    return `People of ${joinNames(event.bookingOrganisations.flatMap((id) => (names.has(id) ? [names.get(id)!] : [])))}`;
-  }
-  return null;
-}
-
-const joinNames = (names: string[]) =>
-  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'the named few');
 
 function bookable(event: repo.EventRow | undefined, actor: Actor, now: Date): repo.EventRow {
   if (!event || (event.status === 'draft' && !can(actor, 'events.manage'))) throw new NotFoundError('Event');
@@ -185,173 +146,11 @@ export async function book(
   return { booking: result.value, status: result.outcome === 'placed' ? 'confirmed' : 'waitlisted' };
 }
 
-/** Offers free places to the waiting list in order, as holds that expire; none once booking has closed or the event begun. */
-export async function offerFreedPlaces(tx: Db, deps: EventsDeps, event: repo.EventRow, now: Date): Promise<number> {
-  if (event.status !== 'published' || now >= event.startsAt) return 0;
-  if (event.bookingCloses && now >= event.bookingCloses) return 0;
-  let offered = 0;
-  for (;;) {
-    if (event.capacity !== null && (await repo.placesTaken(tx, event.id)) >= event.capacity) break;
-    const next = await repo.nextWaiting(tx, event.id);
-    if (!next) break;
-    const expires = new Date(now.getTime() + event.offerHours * 3_600_000);
-    const booking = await repo.updateBooking(tx, next.id, { status: 'offered', offerExpiresAt: expires });
-    await sendBookingMail(tx, deps, 'offer', event, booking);
-    await enqueue(tx, {
-      kind: OFFER_EXPIRY_JOB,
-      key: `${OFFER_EXPIRY_JOB}:${booking.id}:${expires.getTime()}`,
-      runAt: expires,
-      payload: { bookingId: booking.id },
-    });
-    offered++;
-  }
-  return offered;
-}
-
-async function underEventLock<T>(
-  deps: EventsDeps,
-  db: Db,
-  bookingId: number,
-  work: (tx: Db, booking: repo.BookingRow, event: repo.EventRow) => Promise<T>,
-): Promise<T> {
-  const first = await repo.getBooking(db, bookingId);
-  if (!first) throw new NotFoundError('Booking');
-  return deps.capacity.withPools(db, [{ table: 'events', id: first.eventId }], async (tx) => {
-    const booking = (await repo.getBooking(tx, bookingId))!;
-    const event = (await repo.getEvent(tx, booking.eventId))!;
-    return work(tx, booking, event);
-  });
-}
-
-/** Cancels a place (or leaves the waiting list) and offers the freed place on; by the person (their link) or an editor. */
-export async function cancelBooking(
-  deps: EventsDeps,
-  db: Db,
-  by: { actor: Actor } | { token: string },
-  bookingId: number,
-  reason: string | null = null,
-  now = new Date(),
-): Promise<repo.BookingRow> {
-  return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
-    if ('token' in by) {
-      if (booking.token !== by.token) throw new NotFoundError('Booking');
-    } else if (!can(by.actor, 'events.manage')) {
-      const self = by.actor.kind === 'person' && by.actor.id !== null && by.actor.id === booking.personId;
-      if (!self) throw new ForbiddenError('events.manage');
-    }
-    if (!repo.LIVE.includes(booking.status)) return booking;
-    const after = await repo.updateBooking(tx, booking.id, {
-      status: 'cancelled',
-      sequence: booking.sequence + 1,
-      reason,
-      offerExpiresAt: null,
-    });
-    if (booking.status === 'confirmed') await sendBookingMail(tx, deps, 'cancelled', event, after, reason ?? undefined);
-    const actor =
-      'actor' in by ? by.actor : { kind: 'public' as const, id: null, label: booking.email, role: 'public' as const, organisationId: null };
-    await recordAudit(tx, actor, {
-      action: 'booking.cancel',
-      entityType: 'event_booking',
-      entityId: booking.id,
-      summary: `Cancelled the ${booking.status} booking of ${booking.name} on ${event.title}${reason ? `: ${reason}` : ''}`,
-    });
-    await offerFreedPlaces(tx, deps, event, now);
-    return after;
-  });
-}
-
-/**
- * Moves someone to the front of the waiting list, for editors, with the reason recorded; when a place is free and
- * booking is open it is offered to them at once.
- */
-export async function moveUp(
-  deps: EventsDeps,
-  db: Db,
-  actor: Actor,
-  eventId: number,
-  bookingId: number,
-  reason: string | null,
-  now = new Date(),
-): Promise<repo.BookingRow> {
-  authorise(actor, 'events.manage');
-  if (!reason) throw new ValidationError([{ field: 'reason', message: 'Say why this person goes first, for the record' }]);
-  const first = await repo.getBooking(db, bookingId);
-  if (!first || first.eventId !== eventId) throw new NotFoundError('Booking');
-  return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
-    if (booking.status !== 'waitlisted') throw new ConflictError(`${booking.name} is not on the waiting list`);
-    await repo.updateBooking(tx, booking.id, { movedUpAt: now, reason });
-    await recordAudit(tx, actor, {
-      action: 'booking.move-up',
-      entityType: 'event_booking',
-      entityId: booking.id,
-      summary: `Moved ${booking.name} to the front of the waiting list of ${event.title}: ${reason}`,
-      data: { reason },
-    });
-    await offerFreedPlaces(tx, deps, event, now);
-    return (await repo.getBooking(tx, booking.id))!;
-  });
-}
-
-/** Accepts an offered place before its hold expires: the place is confirmed and the invitation sent. */
-export async function acceptOffer(deps: EventsDeps, db: Db, token: string, now = new Date()): Promise<repo.BookingRow> {
-  const found = await repo.bookingByToken(db, token);
-  if (!found) throw new NotFoundError('Booking');
-  return underEventLock(deps, db, found.id, async (tx, booking, event) => {
-    if (booking.status === 'confirmed') return booking;
-    if (booking.status !== 'offered' || !booking.offerExpiresAt || booking.offerExpiresAt <= now) {
-      throw new ConflictError('This offer is no longer open: it was declined, cancelled or has expired');
-    }
-    const after = await repo.updateBooking(tx, booking.id, { status: 'confirmed', offerExpiresAt: null });
-    await sendBookingMail(tx, deps, 'confirmed', event, after);
-    return after;
-  });
-}
-
-/** Declines an offered place, which passes to the next person waiting. */
-export async function declineOffer(deps: EventsDeps, db: Db, token: string, now = new Date()): Promise<repo.BookingRow> {
-  const found = await repo.bookingByToken(db, token);
-  if (!found) throw new NotFoundError('Booking');
-  return underEventLock(deps, db, found.id, async (tx, booking, event) => {
-    if (booking.status !== 'offered') throw new ConflictError('This offer is no longer open');
-    const after = await repo.updateBooking(tx, booking.id, { status: 'declined', offerExpiresAt: null });
-    await offerFreedPlaces(tx, deps, event, now);
-    return after;
-  });
-}
-
-/** Ends an offer whose hold has run out and offers the place to the next person (the offer-expiry job). */
-export async function expireOffer(deps: EventsDeps, tx: Db, bookingId: number, now: Date): Promise<void> {
-  const first = await repo.getBooking(tx, bookingId);
-  if (!first || first.status !== 'offered') return;
-  await underEventLock(deps, tx, bookingId, async (inner, booking, event) => {
-    if (booking.status !== 'offered' || !booking.offerExpiresAt || booking.offerExpiresAt > now) return;
-    const after = await repo.updateBooking(inner, booking.id, { status: 'expired' });
-    await sendBookingMail(inner, deps, 'expired', event, after);
-    await offerFreedPlaces(inner, deps, event, now);
-  });
-}
-
 /** The booking behind an emailed link, with its event. */
 export async function bookingForToken(db: Db, token: string): Promise<{ booking: repo.BookingRow; event: repo.EventRow }> {
   const booking = await repo.bookingByToken(db, token);
   if (!booking) throw new NotFoundError('Booking');
   return { booking, event: (await repo.getEvent(db, booking.eventId))! };
-}
-
-/**
- * The people of the actor's own organisation they may book onto an event (a director for their council or trust),
- * with whether each already has a live booking; empty for anyone else.
- */
-export async function colleaguesToBook(
-  db: Db,
-  actor: Actor,
-  eventId: number,
-): Promise<Array<{ email: string; name: string; booked: boolean }>> {
-  if (actor.kind !== 'person' || actor.organisationId === null || can(actor, 'events.manage')) return [];
-  if (!can(actor, 'events.bookFor', { organisationId: actor.organisationId })) return [];
-  const { rows } = await searchPeople(db, actor, { organisationId: actor.organisationId, limit: 500, offset: 0 });
-  const live = new Set((await repo.bookingsOf(db, eventId, repo.LIVE)).map((b) => b.email.toLowerCase()));
-  return rows.filter((p) => p.id !== actor.id).map((p) => ({ email: p.email, name: p.name, booked: live.has(p.email.toLowerCase()) }));
 }
 
 /** An event's bookings, for editors. */
@@ -375,56 +174,4 @@ export async function getBookingForEditor(db: Db, actor: Actor, id: number): Pro
   const b = await repo.getBooking(db, id);
   if (!b) throw new NotFoundError('Booking');
   return b;
-}
-
-/** Marks a confirmed place as arrived on the day (or undoes it), for editors at the door. */
-export async function checkIn(
-  db: Db,
-  actor: Actor,
-  eventId: number,
-  bookingId: number,
-  arrived: boolean,
-  now = new Date(),
-): Promise<repo.BookingRow> {
-  authorise(actor, 'events.manage');
-  return inTransaction(db, async (tx) => {
-    const booking = await repo.getBooking(tx, bookingId);
-    if (!booking || booking.eventId !== eventId) throw new NotFoundError('Booking');
-    if (booking.status !== 'confirmed') throw new ConflictError(`${booking.name} has no confirmed place to check in`);
-    const after = await repo.updateBooking(tx, bookingId, { checkedInAt: arrived ? now : null });
-    await recordAudit(tx, actor, {
-      action: arrived ? 'booking.checkin' : 'booking.checkin-undo',
-      entityType: 'event_booking',
-      entityId: bookingId,
-      summary: `${booking.name} ${arrived ? 'arrived' : 'marked as not arrived'}`,
-    });
-    return after;
-  });
-}
-
-/** The booking behind a feedback link, refused unless the person had a place and the event has ended. */
-export async function feedbackBooking(
-  db: Db,
-  token: string,
-  now = new Date(),
-): Promise<{ booking: repo.BookingRow; event: repo.EventRow }> {
-  const found = await bookingForToken(db, token);
-  if (found.booking.status !== 'confirmed') throw new ConflictError('Feedback is for people who had a place');
-  if (now < found.event.endsAt) throw new ConflictError('You can give feedback once the event has ended');
-  return found;
-}
-
-/** Records what the person behind a booking link thought of the event, once it has ended (a second answer replaces the first). */
-export async function giveFeedback(db: Db, token: string, input: FeedbackFields, now = new Date()): Promise<void> {
-  const { booking, event } = await feedbackBooking(db, token, now);
-  const v = parseOrThrow(feedbackInput, input);
-  await repo.saveFeedback(db, { bookingId: booking.id, eventId: event.id, rating: v.rating, comments: v.comments });
-}
-
-/** An event's feedback, for editors: each answer, and the average rating. */
-export async function eventFeedback(db: Db, actor: Actor, eventId: number) {
-  authorise(actor, 'events.manage');
-  const rows = await repo.feedbackForEvent(db, eventId);
-  const average = rows.length ? Math.round((rows.reduce((n, r) => n + r.rating, 0) / rows.length) * 10) / 10 : null;
-  return { rows, average };
 }

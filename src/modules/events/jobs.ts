@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/client.js';
 import { createCapacity } from '../../platform/capacity/index.js';
 import { enqueue, type Job, type JobRegistry } from '../../platform/jobs/scheduler.js';
-import { expireOffer, OFFER_EXPIRY_JOB } from './bookings.js';
+import { expireOffer, OFFER_EXPIRY_JOB } from './offers.js';
 import { sendBookingMail, type EventMailContext } from './mail.js';
 import * as repo from './repo.js';
 import type { EventsDeps } from './service.js';

@@ -6,7 +6,7 @@ import { bumpContentVersion } from '../../platform/db/settings.js';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../platform/errors.js';
 import { authorise, can } from '../../policy.js';
 import { recordAudit } from '../audit/service.js';
-import { offerFreedPlaces } from './bookings.js';
+import { offerFreedPlaces } from './offers.js';
 import { sendBookingMail, type EventMailContext } from './mail.js';
 import * as repo from './repo.js';
 import { eventInput, type EventFields } from './validation.js';

@@ -4,7 +4,9 @@ import { actionRoute, formPage, viewPage } from '../../../platform/http/page.js'
 import { paths } from '../../../platform/http/paths.js';
 import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
-import { acceptOffer, bookingForToken, cancelBooking, declineOffer, feedbackBooking, giveFeedback, myBookings } from '../bookings.js';
+import { bookingForToken, myBookings } from '../bookings.js';
+import { feedbackBooking, giveFeedback } from '../day.js';
+import { acceptOffer, cancelBooking, declineOffer } from '../offers.js';
 import * as repo from '../repo.js';
 import { feedbackInput } from '../validation.js';
 import { eventCard } from '../present.js';
