@@ -24,6 +24,7 @@ const MIN_ROLE: Array<[RegExp, Role]> = [
   [/^\w+ \/admin\b/, 'editor'], // directory.manage, bulletin.*, rota.manage, mailing.*; person.edit for another council's director
   [/^\w+ \/rota\b/, 'director'], // rota.viewOwn
   [/^GET \/account(\/bookings)?$/, 'subscriber'], // account.view
+  [/^POST \/account\/bookings\/calendar-feed(\/stop)?$/, 'subscriber'], // account.view: one's own calendar feed
   [/^POST \/events\/:slug\/book(-for)?$/, 'subscriber'], // events.book (book-for: then events.bookFor, per colleague)
   [/^POST \/updates\/:slug\/comments$/, 'member'], // comment.create
   [/^GET \/api\/v1\/(organisations|people|rota)\b/, 'member'], // directory.view

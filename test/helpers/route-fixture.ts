@@ -176,8 +176,19 @@ export async function makeTargets(db: Db, n: number, shared: Shared): Promise<Ta
 
 async function eventTargets(db: Db, n: number, mailer: Mailer): Promise<Pick<Targets, 'eventId' | 'eventSlug' | 'bookingId'>> {
   const sys = systemActor('routes test');
-  const deps = { mailer, baseUrl: 'http://localhost:3000', networkName: 'Test network', from: 'baton@example.org', capacity: createCapacity() };
-  const event = await createEvent(db, sys, { title: `Routes event ${n}`, start: '2040-06-30T09:30:00+01:00', end: '2040-06-30T16:30:00+01:00', capacity: 10 });
+  const deps = {
+    mailer,
+    baseUrl: 'http://localhost:3000',
+    networkName: 'Test network',
+    from: 'baton@example.org',
+    capacity: createCapacity(),
+  };
+  const event = await createEvent(db, sys, {
+    title: `Routes event ${n}`,
+    start: '2040-06-30T09:30:00+01:00',
+    end: '2040-06-30T16:30:00+01:00',
+    capacity: 10,
+  });
   await publishEvent(db, sys, event.id);
   const { booking } = await book(deps, db, sys, event.id, { email: 'target@example.org' });
   return { eventId: event.id, eventSlug: event.slug, bookingId: booking.id };
@@ -212,6 +223,7 @@ const PARAMS: Record<string, (t: Targets) => string | number> = {
   'events/:slug': (t) => t.eventSlug,
   ':id/:action': () => 'publish',
   'bookings/:token': () => 'not-a-live-token',
+  'calendar/:token': () => 'not-a-live-token',
 };
 
 /** Turns a route's pattern into a URL naming real rows; throws for a parameter it does not know, so a new route cannot slip past. */

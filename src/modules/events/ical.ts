@@ -61,3 +61,28 @@ export function publicCalendar(o: { events: EventRow[]; baseUrl: string; network
   }
   return cal.toString();
 }
+
+/** A person's own calendar feed: the events they have a confirmed place at, with the joining link, under each booking's UID. */
+export function personalCalendar(o: {
+  places: Array<{ booking: BookingRow; event: EventRow }>;
+  baseUrl: string;
+  networkName: string;
+  eventUrl: (e: EventRow) => string;
+}): string {
+  const cal = ical({ name: `Your ${o.networkName} events`, prodId: { company: 'Baton', product: 'events' } });
+  for (const { booking, event } of o.places) {
+    cal.createEvent({
+      id: bookingUid(booking, o.baseUrl),
+      sequence: booking.sequence,
+      start: event.startsAt,
+      end: event.endsAt,
+      stamp: booking.updatedAt,
+      summary: event.title,
+      description: event.summary,
+      location: locationLine(event, true),
+      url: o.eventUrl(event),
+      status: ICalEventStatus.CONFIRMED,
+    });
+  }
+  return cal.toString();
+}

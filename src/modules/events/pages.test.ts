@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import ical from 'node-ical';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addPerson, TestClient, testBaton } from '../../../test/helpers/app.js';
@@ -185,6 +186,40 @@ describe('event pages', () => {
     await member.signIn('theo@telford.example');
     expect(text((await member.get(`/events/${slug}`)).body)).not.toContain('Book for a colleague');
     expect((await member.post(`/events/${slug}/book-for`, { email: 'tess@telford.example' })).statusCode).toBe(403);
+  });
+
+  it('gives a person a private calendar feed of their places, read by an iCalendar parser, that a new address or stopping ends', async () => {
+    const { slug } = await learningDay(1);
+    const other = await learningDay(0);
+    const person = await signedIn('feed@example.org');
+    await person.post(`/events/${slug}/book`);
+    await person.post(`/events/${other.slug}/book`); // full: on the waiting list, so not in the feed
+
+    const made = await person.post('/account/bookings/calendar-feed');
+    expect(made.statusCode).toBe(303);
+    const banner = text((await person.get('/account/bookings')).body);
+    const address = /Your calendar address is (http\S+)/.exec(banner)?.[1];
+    expect(address).toMatch(/^http:\/\/localhost:\d+\/calendar\/cal_[\w-]+\/events\.ics$/);
+    const feedPath = new URL(address!).pathname;
+    const visitor = new TestClient(baton.app, database.db);
+    const feed = await visitor.get(feedPath);
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
+    const entries = Object.values(ical.sync.parseICS(feed.body)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
+    expect(entries.map((e) => e.summary)).toEqual(['Face-to-face learning event']);
+    const [mine] = await repo.bookingsOfEmail(database.db, 'feed@example.org');
+    expect(entries[0]!.uid).toBe(`event-booking-${mine!.booking.id}@localhost`); // the invitation's UID, so calendars keep one entry
+    expect(String(entries[0]!.location)).toContain('https://teams.example.org/join/abc'); // a confirmed place sees the joining link
+    const stored = await database.query<{ token_hash: string }>(sql`SELECT token_hash FROM event_calendar_feeds`);
+    expect(stored[0]!.token_hash).not.toContain(feedPath.split('/')[2]); // only a hash is kept
+
+    await person.post('/account/bookings/calendar-feed'); // a new address stops the old one
+    expect((await visitor.get(feedPath)).statusCode).toBe(404);
+    const second = new URL(/Your calendar address is (http\S+)/.exec(text((await person.get('/account/bookings')).body))![1]!).pathname;
+    expect((await visitor.get(second)).statusCode).toBe(200);
+    await person.post('/account/bookings/calendar-feed/stop');
+    expect((await visitor.get(second)).statusCode).toBe(404);
+    expect(text((await person.get('/account/bookings')).body)).toContain('Make my calendar address');
   });
 
   it('says when booking has closed, and offers no Book button', async () => {

@@ -1,7 +1,7 @@
 // The events module's queries: each takes a Db or a transaction and answers plain rows.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.js';
-import { eventBookings, eventFeedback, events, type BookingStatus } from './schema.js';
+import { eventBookings, eventCalendarFeeds, eventFeedback, events, type BookingStatus } from './schema.js';
 
 /** An event row. */
 export type EventRow = typeof events.$inferSelect;
@@ -209,4 +209,38 @@ export async function feedbackForEvent(
     .innerJoin(eventBookings, eq(eventBookings.id, eventFeedback.bookingId))
     .where(eq(eventFeedback.eventId, eventId))
     .orderBy(desc(eventFeedback.id));
+}
+
+/** When a person's calendar feed was made, if they have one. */
+export async function calendarFeedOf(db: Db, personId: number): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ createdAt: eventCalendarFeeds.createdAt })
+    .from(eventCalendarFeeds)
+    .where(eq(eventCalendarFeeds.personId, personId));
+  return row?.createdAt;
+}
+
+/** Gives a person a calendar feed with this secret's hash, replacing (and so stopping) any earlier one. */
+export async function replaceCalendarFeed(db: Db, personId: number, tokenHash: string): Promise<void> {
+  await db
+    .insert(eventCalendarFeeds)
+    .values({ personId, tokenHash })
+    .onConflictDoUpdate({ target: eventCalendarFeeds.personId, set: { tokenHash, createdAt: new Date() } });
+}
+
+/** Stops a person's calendar feed; answers whether there was one. */
+export async function deleteCalendarFeed(db: Db, personId: number): Promise<boolean> {
+  return (
+    (await db.delete(eventCalendarFeeds).where(eq(eventCalendarFeeds.personId, personId)).returning({ id: eventCalendarFeeds.personId }))
+      .length > 0
+  );
+}
+
+/** The person whose calendar feed has this secret's hash. */
+export async function personOfCalendarFeed(db: Db, tokenHash: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ personId: eventCalendarFeeds.personId })
+    .from(eventCalendarFeeds)
+    .where(eq(eventCalendarFeeds.tokenHash, tokenHash));
+  return row?.personId;
 }

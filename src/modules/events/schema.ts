@@ -79,3 +79,10 @@ export const eventFeedback = pgTable('event_feedback', {
   comments: text('comments').notNull().default(''),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A person's private calendar feed (webcal/https with a secret): only the secret's SHA-256 is kept; a new one replaces it. */
+export const eventCalendarFeeds = pgTable('event_calendar_feeds', {
+  personId: integer('person_id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

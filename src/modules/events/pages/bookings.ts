@@ -6,6 +6,9 @@ import { authorise } from '../../../policy.js';
 import { eventsDeps } from '../api.js';
 import { bookingForToken, myBookings } from '../bookings.js';
 import { feedbackBooking, giveFeedback } from '../day.js';
+import { calendarFeedSince, newCalendarFeed, placesForFeed, stopCalendarFeed } from '../feeds.js';
+import { personalCalendar } from '../ical.js';
+import { londonLabel } from '../times.js';
 import { acceptOffer, cancelBooking, declineOffer } from '../offers.js';
 import * as repo from '../repo.js';
 import { feedbackInput } from '../validation.js';
@@ -39,8 +42,51 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
         statusText: STATUS_TEXT[booking.status] ?? booking.status,
         upcoming: event.endsAt > now,
       }));
-      return { upcoming: rows.filter((r) => r.upcoming), past: rows.filter((r) => !r.upcoming) };
+      const feedSince = await calendarFeedSince(db, req.actor);
+      return {
+        upcoming: rows.filter((r) => r.upcoming),
+        past: rows.filter((r) => !r.upcoming),
+        feedSince: feedSince ? londonLabel(feedSince) : null,
+      };
     },
+  });
+
+  // The person's own calendar feed: a new secret address (shown once, in the banner), or stopping it.
+  actionRoute(app, {
+    path: paths.myCalendarFeed,
+    authorise: (req) => authorise(req.actor, 'account.view'),
+    submit: async (req) => {
+      const token = await newCalendarFeed(db, req.actor);
+      const url = `${ctx.config.baseUrl}${paths.calendarFeed(token)}`;
+      return {
+        to: `${paths.myBookings}#calendar-feed`,
+        notice: `Your calendar address is ${url} – copy it into your calendar app now, as it is shown only once. Any earlier address has stopped working.`,
+      };
+    },
+  });
+  actionRoute(app, {
+    path: paths.myCalendarFeedStop,
+    authorise: (req) => authorise(req.actor, 'account.view'),
+    submit: async (req) => {
+      const had = await stopCalendarFeed(db, req.actor);
+      return {
+        to: `${paths.myBookings}#calendar-feed`,
+        notice: had ? 'Your calendar feed is stopped: its address no longer shows your events' : 'You had no calendar feed',
+      };
+    },
+  });
+
+  // The feed itself, for a calendar app: the secret in the address is the only key, so it answers 404 for any other.
+  app.get(paths.calendarFeed.pattern, async (req, reply) => {
+    authorise(req.actor, 'events.view');
+    const places = await placesForFeed(db, (req.params as { token?: string }).token ?? '');
+    const body = personalCalendar({
+      places,
+      baseUrl: ctx.config.baseUrl,
+      networkName: ctx.config.networkName,
+      eventUrl: (e) => `${ctx.config.baseUrl}${paths.event(e.slug)}`,
+    });
+    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
   });
 
   // A GET of the link only shows the booking and its buttons: mail scanners open links, so only a POST changes anything.
