@@ -132,6 +132,9 @@ export async function book(
     pool: { table: 'events', id: eventId },
     check: async (tx) => {
       event = bookable(await repo.getEvent(tx, eventId), actor, now);
+      // Re-checked under the lock: an editor may have limited who may book since the first look.
+      const refusedNow = await notEligible(tx, actor, event, who);
+      if (refusedNow) throw new ConflictError(refusedNow);
       const existing = await repo.liveBookingFor(tx, eventId, who.email);
       if (existing) {
         throw new ConflictError(`${who.email} already has a booking for this event`, {

@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/actor.js';
 import type { Db } from '../../platform/db/client.js';
 import { can } from '../../policy.js';
 import { listAllOrganisations, searchPeople } from '../directory/service.js';
-import { listNamesOf, memberOfAnyList } from '../mailing/subscriptions.js';
+import { publicListNamesOf, memberOfAnyList } from '../mailing/subscriptions.js';
 import * as repo from './repo.js';
 
 /**
@@ -30,7 +30,11 @@ export async function notEligible(
 /** Who may book an event, in words for its page (null when anyone signed in may). */
 export async function whoMayBookText(db: Db, event: repo.EventRow): Promise<string | null> {
   if (event.whoMayBook === 'invitation') return 'By invitation only';
-  if (event.whoMayBook === 'lists') return `Members of ${joinNames(await listNamesOf(db, event.bookingLists))}`;
+  if (event.whoMayBook === 'lists') {
+    // Private lists are not named to the public: the page then speaks of the lists without naming them.
+    const named = await publicListNamesOf(db, event.bookingLists);
+    return named.length === event.bookingLists.length ? `Members of ${joinNames(named)}` : 'Members of certain mailing lists';
+  }
   if (event.whoMayBook === 'organisations') {
     const names = new Map((await listAllOrganisations(db)).map((o) => [o.id, o.name]));
     return `People of ${joinNames(event.bookingOrganisations.flatMap((id) => (names.has(id) ? [names.get(id)!] : [])))}`;

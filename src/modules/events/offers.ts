@@ -106,7 +106,7 @@ export async function moveUp(
   if (!first || first.eventId !== eventId) throw new NotFoundError('Booking');
   return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
     if (booking.status !== 'waitlisted') throw new ConflictError(`${booking.name} is not on the waiting list`);
-    await repo.updateBooking(tx, booking.id, { movedUpAt: now, reason });
+    await repo.updateBooking(tx, booking.id, { movedUpAt: now, movedUpReason: reason });
     await recordAudit(tx, actor, {
       action: 'booking.move-up',
       entityType: 'event_booking',

@@ -125,13 +125,13 @@ export async function bookingByToken(db: Db, token: string): Promise<BookingRow 
   return row;
 }
 
-/** The first person on the waiting list: those an editor moved up (in the order moved), then the rest in the order they joined. */
+/** The first person on the waiting list: the one an editor moved up last, then others moved up, then the rest in the order they joined. */
 export async function nextWaiting(db: Db, eventId: number): Promise<BookingRow | undefined> {
   const [row] = await db
     .select()
     .from(eventBookings)
     .where(and(eq(eventBookings.eventId, eventId), eq(eventBookings.status, 'waitlisted')))
-    .orderBy(sql`${eventBookings.movedUpAt} ASC NULLS LAST`, asc(eventBookings.id))
+    .orderBy(sql`${eventBookings.movedUpAt} DESC NULLS LAST`, asc(eventBookings.id))
     .limit(1);
   return row;
 }

@@ -64,8 +64,10 @@ export const eventBookings = pgTable('event_bookings', {
   answers: jsonb('answers').$type<Record<string, string>>().notNull().default({}),
   reason: text('reason'),
   checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
-  /** When an editor moved this person to the front of the waiting list (with the reason in `reason`). */
+  /** When an editor moved this person to the front of the waiting list. */
   movedUpAt: timestamp('moved_up_at', { withTimezone: true }),
+  /** Why the editor moved them up. */
+  movedUpReason: text('moved_up_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -109,7 +109,7 @@ export type EventFields = z.input<typeof eventInput>;
 export const bookingInput = z.object({
   email: emailAddress(),
   name: requiredLine(200, 'Enter the name of the person to book').optional(),
-  answers: z.record(z.string().max(100), z.string().max(2000)).optional().default({}),
+  answers: z.record(z.string().max(200), z.string().max(5000, 'Keep each answer under 5,000 characters')).optional().default({}),
 });
 /** Booking input as a caller gives it. */
 export type BookingFields = z.input<typeof bookingInput>;

@@ -64,10 +64,10 @@ export async function memberOfAnyList(db: Db, email: string, listIds: number[]):
   return (await repo.activeListsOf(db, email, listIds)).length > 0;
 }
 
-/** The names of lists by id, in the order given (for saying who an event is for); unknown ids are left out. */
-export async function listNamesOf(db: Db, listIds: number[]): Promise<string[]> {
+/** The names of public lists by id, in the order given (for saying who an event is for); private and unknown ids are left out. */
+export async function publicListNamesOf(db: Db, listIds: number[]): Promise<string[]> {
   if (!listIds.length) return [];
-  const byId = new Map((await repo.listsWithCounts(db)).map((l) => [l.id, l.name]));
+  const byId = new Map((await repo.listsWithCounts(db)).filter((l) => l.public).map((l) => [l.id, l.name]));
   return listIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 

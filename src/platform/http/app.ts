@@ -184,7 +184,8 @@ export async function createHttpApp(ctx: AppContext, opts: HttpOptions): Promise
 
 function handleError(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) {
   const api = req.url.startsWith('/api/');
-  if (err instanceof FieldConflictError && api) return reply.code(409).send({ error: 'conflict', message: err.message, errors: err.issues });
+  if (err instanceof FieldConflictError && api)
+    return reply.code(409).send({ error: 'conflict', message: err.message, errors: err.issues });
   if (err instanceof ValidationError) {
     if (api) return reply.code(422).send({ error: 'validation', message: err.message, errors: err.issues });
     return reply.code(400).page('errors/problem.njk', { title: 'There is a problem', issues: err.issues });

@@ -16,6 +16,8 @@ export interface PageCacheOptions {
   /** How long a page may be served before it is rendered again (for counts that change without an edit). */
   ttlMs?: number;
   maxEntries?: number;
+  /** Key pages by path alone, for pages that read no query string (so `?x=1`, `?x=2` cannot fill the cache). */
+  ignoreQuery?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export class PageCache {
     type = 'text/html; charset=utf-8',
   ): Promise<FastifyReply | void> {
     const cacheable = req.actor.kind === 'public';
-    const key = req.url;
+    const key = this.opts.ignoreQuery ? req.url.split('?')[0]! : req.url;
     const now = Date.now();
     const hit = cacheable ? this.entries.get(key) : undefined;
     if (hit && now - hit.at < (this.opts.ttlMs ?? 60_000)) {

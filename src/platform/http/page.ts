@@ -98,10 +98,10 @@ export function viewPage<R = undefined>(app: FastifyInstance, spec: ViewSpec<R>)
       const resource = await prepare(req, spec);
       return spec.load(req, resource);
     };
-    if (!spec.cache) return reply.page(spec.template, await show());
+    // A page with a notice for this person (say, after giving feedback while signed out) is theirs alone: never cached.
+    if (!spec.cache || req.cookies[NOTICE_COOKIE]) return reply.page(spec.template, await show());
     // A cache hit is the public's page as it was last rendered for the public, so it skips the load and the policy.
-    const notice = req.actor.kind === 'public' ? undefined : takeNotice(req, reply);
-    return spec.cache.serve(req, reply, async () => reply.render(spec.template, { ...(await show()), notice }));
+    return spec.cache.serve(req, reply, async () => reply.render(spec.template, await show()));
   });
 }
 

@@ -20,7 +20,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx;
   const deps = eventsDeps(ctx);
   // Places left change with every booking, also those made through another process: the public's copy lives 5 s.
-  const cache = new PageCache({ db, ttlMs: 5_000 });
+  const cache = new PageCache({ db, ttlMs: 5_000, ignoreQuery: true });
   cache.attach(app);
 
   viewPage(app, {
@@ -98,7 +98,7 @@ export function eventPublicPages(app: FastifyInstance, ctx: AppContext): void {
     schema: answersForm,
     submit: async (req, answers, event) => {
       const self = req.actor.kind === 'person' && req.actor.id !== null ? await personForAuth(db, req.actor.id) : undefined;
-      const byQuestion = Object.fromEntries(event.questions.map((q, i) => [q, answers[i] ?? '']));
+      const byQuestion = Object.fromEntries(event.questions.flatMap((q, i) => (answers[i]?.trim() ? [[q, answers[i]!]] : [])));
       const { status } = await book(deps, db, req.actor, event.id, { email: self?.email ?? '', answers: byQuestion });
       const notice =
         status === 'confirmed'
