@@ -182,7 +182,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
           await events.cancelEvent(deps, db, req.actor, event.id, input.reason ?? null);
           return {
             to: paths.adminEvent(event.id),
-            notice: `Cancelled ${event.title}; everyone with a place has been emailed a calendar cancellation`,
+            notice: `Cancelled ${event.title}. Everyone with a place has been emailed a calendar cancellation`,
           };
         case 'cancel-booking': {
           const booking = await getBookingForEditor(db, req.actor, input.booking ?? 0);
@@ -190,7 +190,7 @@ export function eventAdminPages(app: FastifyInstance, ctx: AppContext): void {
           await cancelBooking(deps, db, { actor: req.actor }, booking.id, input.reason ?? null);
           return {
             to: paths.adminEvent(event.id),
-            notice: `Cancelled the booking of ${booking.name}; they have been emailed${booking.status === 'confirmed' ? ' a calendar cancellation' : ''}`,
+            notice: `Cancelled the booking of ${booking.name}. They have been emailed${booking.status === 'confirmed' ? ' a calendar cancellation' : ''}`,
           };
         }
         case 'checkin': {

@@ -139,7 +139,7 @@ export function bookingPages(app: FastifyInstance, ctx: AppContext): void {
       await declineOffer(deps, db, req.params.token ?? '');
       return {
         to: paths.booking(req.params.token ?? ''),
-        notice: `You declined the place at ${event.title}; it goes to the next person waiting`,
+        notice: `You declined the place at ${event.title}. It goes to the next person waiting`,
       };
     },
   });
