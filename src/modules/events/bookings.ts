@@ -101,10 +101,8 @@ export async function book(
   now = new Date(),
 ): Promise<{ booking: repo.BookingRow; status: 'confirmed' | 'waitlisted' }> {
   const v = parseOrThrow(bookingInput, input);
-  const before = bookable(await repo.getEvent(db, eventId), actor, now);
+  bookable(await repo.getEvent(db, eventId), actor, now);
   const who = await resolveBooker(db, actor, v);
-  const refusal = await notEligible(db, actor, before, who);
-  if (refusal) throw new ConflictError(refusal);
   let event!: repo.EventRow;
   const write = (status: 'confirmed' | 'waitlisted') => async (tx: Db) => {
     const booking = await repo.insertBooking(tx, {
@@ -132,7 +130,7 @@ export async function book(
     pool: { table: 'events', id: eventId },
     check: async (tx) => {
       event = bookable(await repo.getEvent(tx, eventId), actor, now);
-      // Re-checked under the lock: an editor may have limited who may book since the first look.
+      // Decided under the lock, so an editor limiting who may book meanwhile is seen.
       const refusedNow = await notEligible(tx, actor, event, who);
       if (refusedNow) throw new ConflictError(refusedNow);
       const existing = await repo.liveBookingFor(tx, eventId, who.email);

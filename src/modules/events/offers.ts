@@ -102,9 +102,8 @@ export async function moveUp(
 ): Promise<repo.BookingRow> {
   authorise(actor, 'events.manage');
   if (!reason) throw new ValidationError([{ field: 'reason', message: 'Say why this person goes first, for the record' }]);
-  const first = await repo.getBooking(db, bookingId);
-  if (!first || first.eventId !== eventId) throw new NotFoundError('Booking');
   return underEventLock(deps, db, bookingId, async (tx, booking, event) => {
+    if (booking.eventId !== eventId) throw new NotFoundError('Booking');
     if (booking.status !== 'waitlisted') throw new ConflictError(`${booking.name} is not on the waiting list`);
     await repo.updateBooking(tx, booking.id, { movedUpAt: now, movedUpReason: reason });
     await recordAudit(tx, actor, {
